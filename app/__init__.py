@@ -1,0 +1,38 @@
+"""The Escape Route Atlas: application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from .config import REPO_ROOT, default_config
+from .extensions import db, migrate
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(REPO_ROOT / "static"),
+        static_url_path="/static",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(default_config(app.instance_path))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+
+    from .maps.assets import use_local_assets
+
+    use_local_assets()
+
+    from . import cli, views
+
+    views.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,39 @@
+"""Command-line tasks: `flask --app app seed`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from .extensions import db
+from .seeding import SeedError, seed_database
+
+
+@click.command("seed")
+@click.option(
+    "--seeds-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory holding the articles and the YAML data (default: the repository's seeds/).",
+)
+def seed_command(seeds_dir: Path | None) -> None:
+    """Verify every citation against its article and load the seed data (all or nothing)."""
+    directory = seeds_dir or Path(current_app.config["SEEDS_DIR"])
+    try:
+        report = seed_database(
+            db.session, directory, Path(current_app.config["NATURAL_EARTH_PATH"])
+        )
+    except SeedError as exc:
+        click.echo(f"Seed refused; the database is unchanged. {len(exc.problems)} problem(s):",
+                   err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise SystemExit(1) from None
+    counts = ", ".join(f"{n} {name}" for name, n in report.counts.items())
+    click.echo(f"Seeded from {directory}: {counts}.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_command)

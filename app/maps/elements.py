@@ -1,0 +1,93 @@
+"""Small Folium elements of our own, one per concern (after folium/plugins).
+
+Every value reaches their templates through `tojson` after our escaping, and
+none of them carries reader-supplied text in its Jinja source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from folium.map import Layer
+from folium.template import Template
+from branca.element import MacroElement
+
+
+class BoundaryLayer(Layer):  # type: ignore[misc]
+    """The offline base map: bundled Natural Earth country outlines, fetched as data
+    from our own host (not inlined, so the page stays small and cacheable)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(null, {
+            interactive: false,
+            style: {{ this.style|tojson }}
+        });
+        fetch({{ this.url|tojson }})
+            .then(function (r) { return r.json(); })
+            .then(function (d) {
+                {{ this.get_name() }}.addData(d);
+                {{ this.get_name() }}.bringToBack();
+            });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, url: str, name: str, style: dict[str, Any]):
+        super().__init__(name=name, overlay=False, control=True, show=True)
+        self._name = "BoundaryLayer"
+        self.url = url
+        self.style = style
+
+
+class Legend(MacroElement):  # type: ignore[misc]
+    """A map control explaining line styles, areas, stops and hazard symbols."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "atlas-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+
+
+class FeatureIndex(MacroElement):  # type: ignore[misc]
+    """Publishes the map and its features by stable id (leg-2, hazard-landmines) so that
+    the page's own script can open a popup from a link or from the itinerary."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.atlasMaps = window.atlasMaps || [];
+        window.atlasMaps.push({
+            map: {{ this._parent.get_name() }},
+            features: {
+            {%- for key, element in this.features.items() %}
+                {{ key|tojson }}: {{ element.get_name() }},
+            {%- endfor %}
+            }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: dict[str, Any]):
+        super().__init__()
+        self._name = "FeatureIndex"
+        self.features = features

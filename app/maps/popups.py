@@ -1,0 +1,29 @@
+"""Popup, tooltip and icon markup for the map, from autoescaping templates of our own.
+
+Rendered here, then passed through `map_markup`, so every value is escaped for
+HTML, JavaScript template strings and Folium's server-side Jinja pass alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from ..escaping import map_markup
+
+_env = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(template: str, **context: Any) -> Markup:
+    html = _env.get_template(template).render(**context)
+    # Folium joins popup HTML into one line of JavaScript; keep it on one line.
+    return map_markup(" ".join(html.split()))

@@ -1,0 +1,273 @@
+"""One function per page builds its data; the HTML page and its .json twin
+both render exactly this."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import url_for
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Citation, Discrepancy, DiscrepancySubject, Hazard, Journey, Place, Source
+from ..vocabulary import HAZARD_KINDS
+from .records import (
+    Data,
+    citation_data,
+    citations_data,
+    discrepancy_data,
+    hazard_data,
+    journey_stops,
+    journey_summary,
+    leg_data,
+    leg_distance_km,
+    leg_label,
+    place_data,
+    source_name,
+)
+
+
+class NotFound(LookupError):
+    """A slug that names nothing; carries what does exist, for a helpful 404."""
+
+    def __init__(self, kind: str, slug: str, known: list[Data]):
+        super().__init__(f"no {kind} called {slug!r}")
+        self.kind = kind
+        self.slug = slug
+        self.known = known
+
+
+def _journeys() -> list[Journey]:
+    return list(db.session.scalars(select(Journey).order_by(Journey.position)))
+
+
+def _sources() -> list[Source]:
+    return list(db.session.scalars(select(Source).order_by(Source.file)))
+
+
+def source_summary(source: Source) -> Data:
+    return {
+        "slug": source.slug,
+        "name": source_name(source),
+        "file": source.file,
+        "title": source.title,
+        "author": source.author,
+        "outlet": source.outlet,
+        "date": source.date,
+        "notes": source.notes,
+        "url": url_for("sources.show", slug=source.slug),
+        "passage_count": len(source.passages),
+        "citation_count": len(
+            db.session.scalars(select(Citation.id).where(Citation.source_id == source.id)).all()
+        ),
+    }
+
+
+def direct_route() -> Data | None:
+    """The direct crossing of the inter-Korean border that defectors avoid."""
+    journey = db.session.scalars(
+        select(Journey).where(Journey.kind == "direct-route").order_by(Journey.position)
+    ).first()
+    if journey is None or not journey.legs:
+        return None
+    summary = journey_summary(journey)
+    first, last = journey.legs[0].from_place, journey.legs[-1].to_place
+    return {
+        "slug": journey.slug,
+        "title": journey.title,
+        "label": f"{first.name} → {last.name}",
+        "distance_km": summary["distance_km"],
+        "url": summary["url"],
+    }
+
+
+def journeys_index() -> Data:
+    return {
+        "title": "Journeys",
+        "journeys": [journey_summary(j) for j in _journeys()],
+        "direct_route": direct_route(),
+    }
+
+
+def sources_index() -> Data:
+    return {"title": "Sources", "sources": [source_summary(s) for s in _sources()]}
+
+
+def _places_of(journeys: Iterable[Journey], hazards: Iterable[Hazard]) -> list[Place]:
+    seen: dict[int, Place] = {}
+    for journey in journeys:
+        for leg in journey.legs:
+            for place in (leg.from_place, leg.to_place):
+                seen.setdefault(place.id, place)
+    for hazard in hazards:
+        if hazard.place is not None:
+            seen.setdefault(hazard.place.id, hazard.place)
+    return list(seen.values())
+
+
+def home_page() -> Data:
+    journeys = _journeys()
+    hazards = list(db.session.scalars(select(Hazard).order_by(Hazard.position)))
+    return {
+        "title": "Escape Route Atlas",
+        "journeys": [journey_summary(j) for j in journeys],
+        "direct_route": direct_route(),
+        "sources": [source_summary(s) for s in _sources()],
+        "hazard_count": len(hazards),
+        "map": {
+            "journeys": [
+                {**journey_summary(j), "legs": [leg_data(leg) for leg in j.legs],
+                 "stops": journey_stops(j)}
+                for j in journeys
+            ],
+            "hazards": [hazard_data(h) for h in hazards],
+            "places": [place_data(p) for p in _places_of(journeys, hazards)],
+        },
+    }
+
+
+def _journey(slug: str) -> Journey:
+    journey = db.session.scalars(select(Journey).where(Journey.slug == slug)).one_or_none()
+    if journey is None:
+        raise NotFound("journey", slug, [journey_summary(j) for j in _journeys()])
+    return journey
+
+
+def _discrepancies_about(journey: Journey) -> list[Discrepancy]:
+    hazard_ids = [h.id for h in journey.hazards]
+    place_ids = {p.id for leg in journey.legs for p in (leg.from_place, leg.to_place)}
+    subject_filter = (
+        (DiscrepancySubject.journey_id == journey.id)
+        | DiscrepancySubject.hazard_id.in_(hazard_ids)
+        | DiscrepancySubject.place_id.in_(place_ids)
+    )
+    return list(
+        db.session.scalars(
+            select(Discrepancy)
+            .where(Discrepancy.id.in_(select(DiscrepancySubject.discrepancy_id).where(
+                subject_filter)))
+            .order_by(Discrepancy.position)
+        )
+    )
+
+
+def journey_page(slug: str) -> Data:
+    journey = _journey(slug)
+    summary = journey_summary(journey)
+    direct = direct_route()
+    legs = [leg_data(leg) for leg in journey.legs]
+    hazards = [hazard_data(h) for h in journey.hazards]
+    return {
+        **summary,
+        **citations_data(journey.citations),
+        "legs": legs,
+        "stops": journey_stops(journey),
+        "hazards": hazards,
+        "places": [place_data(p) for p in _places_of([journey], journey.hazards)],
+        "direct_route": direct if journey.kind != "direct-route" else None,
+        "discrepancies": [discrepancy_data(d) for d in _discrepancies_about(journey)],
+        "links": {
+            "json": url_for("journeys.show_json", slug=slug),
+            "geojson": url_for("journeys.show_geojson", slug=slug),
+        },
+    }
+
+
+def hazards_page() -> Data:
+    hazards = list(db.session.scalars(select(Hazard).order_by(Hazard.position)))
+    groups = []
+    for kind, meta in HAZARD_KINDS.items():
+        members = [hazard_data(h) for h in hazards if h.kind == kind]
+        if members:
+            groups.append(
+                {"kind": kind, "label": meta.label, "symbol": meta.symbol, "color": meta.color,
+                 "hazards": members}
+            )
+    return {"title": "Hazards", "hazard_count": len(hazards), "groups": groups}
+
+
+def _cited_by(citation: Citation) -> Data:
+    """What a citation supports, with a link back to where it shows on a map."""
+    if citation.leg is not None:
+        leg = citation.leg
+        return {"kind": "leg", "label": f"leg {leg_label(leg)}",
+                "context": leg.journey.title,
+                "url": url_for("journeys.show", slug=leg.journey.slug) + f"#leg-{leg.position}"}
+    if citation.hazard is not None:
+        hazard = citation.hazard
+        journey = hazard.journeys[0] if hazard.journeys else None
+        url = (url_for("journeys.show", slug=journey.slug) + f"#hazard-{hazard.slug}"
+               if journey else url_for("hazards.index") + f"#hazard-{hazard.slug}")
+        return {"kind": "hazard", "label": f"hazard: {hazard.name}",
+                "context": journey.title if journey else "all hazards", "url": url}
+    if citation.place is not None:
+        return {"kind": "place", "label": f"place: {citation.place.name}", "context": None,
+                "url": url_for("atlas.home") + f"#place-{citation.place.slug}"}
+    if citation.journey is not None:
+        return {"kind": "journey", "label": f"journey: {citation.journey.title}",
+                "context": None, "url": url_for("journeys.show", slug=citation.journey.slug)}
+    side = citation.discrepancy_side
+    assert side is not None
+    return {"kind": "discrepancy",
+            "label": f"discrepancy: {side.discrepancy.topic} ({side.label})", "context": None,
+            "url": url_for("hazards.discrepancies") + f"#disc-{side.discrepancy.slug}"}
+
+
+def source_page(slug: str, cite: str | None = None) -> Data:
+    source = db.session.scalars(select(Source).where(Source.slug == slug)).one_or_none()
+    if source is None:
+        raise NotFound("source", slug, [source_summary(s) for s in _sources()])
+    citations = list(
+        db.session.scalars(
+            select(Citation).where(Citation.source_id == source.id).order_by(Citation.start_pos)
+        )
+    )
+    by_passage: dict[int, list[Data]] = {}
+    highlight = None
+    for citation in citations:
+        by_passage.setdefault(citation.passage.number, []).append(
+            {**_cited_by(citation), "key": citation.key, "quote": citation.exact}
+        )
+        if citation.key == cite:
+            highlight = citation_data(citation)
+    passages = []
+    for passage in source.passages:
+        item: Data = {
+            "number": passage.number,
+            "id": f"p-{passage.number}",
+            "start": passage.start,
+            "end": passage.end,
+            "text": passage.text,
+            "cited_by": by_passage.get(passage.number, []),
+        }
+        if highlight and highlight["passage"] == passage.number:
+            begin = highlight["selector"][1]["start"] - passage.start
+            finish = highlight["selector"][1]["end"] - passage.start
+            item["highlight"] = {"before": passage.text[:begin],
+                                 "mark": passage.text[begin:finish],
+                                 "after": passage.text[finish:], "key": cite}
+        passages.append(item)
+    return {
+        **source_summary(source),
+        "title": source_name(source),
+        "stated_title": source.title,
+        "sha256": source.sha256,
+        "highlight": highlight,
+        "passages": passages,
+    }
+
+
+def discrepancies_page() -> Data:
+    return {
+        "title": "Where the sources disagree",
+        "discrepancies": [
+            discrepancy_data(d)
+            for d in db.session.scalars(select(Discrepancy).order_by(Discrepancy.position))
+        ],
+    }
+
+
+def not_found_data(exc: NotFound) -> Data:
+    return {"error": "not found", "message": str(exc), "kind": exc.kind, "slug": exc.slug,
+            "known": [{"slug": k["slug"], "name": k.get("title") or k.get("name"),
+                       "url": k["url"]} for k in exc.known]}

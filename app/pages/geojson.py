@@ -1,0 +1,88 @@
+"""A journey as an RFC 7946 FeatureCollection, built from the journey page's own data.
+
+Legs are LineStrings (or null geometry where the sources do not tell the route);
+stops and hazards are Points where the sources give a point, otherwise the area
+of their place (Polygon/MultiPolygon for countries and circles, LineString for
+rivers and borders).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..geo import circle_ring
+from .records import Data
+
+
+def _lonlat(anchor: list[float]) -> list[float]:
+    return [anchor[1], anchor[0]]
+
+
+def place_geometry(place: Data) -> dict[str, Any] | None:
+    area = place["area"]
+    if not place["approximate"] and place["anchor"]:
+        return {"type": "Point", "coordinates": _lonlat(place["anchor"])}
+    if area.get("geometry"):
+        geometry: dict[str, Any] = area["geometry"]
+        return geometry
+    if area["kind"] == "circle" and place["anchor"]:
+        return {"type": "Polygon", "coordinates": [circle_ring(place["anchor"], area["radius_km"])]}
+    return None
+
+
+def _citations(item: Data, absolute: str) -> list[Data]:
+    return [
+        {"source": c["source"], "file": c["file"], "passage": c["passage"],
+         "quote": c["quote"], "url": absolute + c["url"]}
+        for c in item["citations"]
+    ]
+
+
+def journey_geojson(page: Data, absolute: str = "") -> Data:
+    """`absolute` is prefixed to citation links (the site's root URL, without a slash)."""
+    places = {p["slug"]: p for p in page["places"]}
+    features: list[Data] = []
+    for leg in page["legs"]:
+        start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
+        geometry = (
+            {"type": "LineString", "coordinates": [_lonlat(start), _lonlat(end)]}
+            if leg["route"] == "known" and start and end else None
+        )
+        features.append({
+            "type": "Feature", "id": f"leg-{leg['order']}", "geometry": geometry,
+            "properties": {
+                "kind": "leg", "order": leg["order"], "precision": leg["precision"],
+                "distance_km": leg["distance_km"], "name": leg["label"],
+                "from": leg["from_name"], "to": leg["to_name"], "route": leg["route"],
+                "summary": leg["summary"], "source_count": leg["source_count"],
+                "citations": _citations(leg, absolute),
+            },
+        })
+    for stop in page["stops"]:
+        place = places[stop["place"]]
+        features.append({
+            "type": "Feature", "id": f"stop-{stop['number']}", "geometry": place_geometry(place),
+            "properties": {
+                "kind": "stop", "order": stop["number"], "precision": place["precision"],
+                "distance_km": None, "name": place["name"], "provenance": place["provenance"],
+                "source_count": place["source_count"], "citations": _citations(place, absolute),
+            },
+        })
+    for n, hazard in enumerate(page["hazards"], 1):
+        place = places.get(hazard["place"] or "")
+        features.append({
+            "type": "Feature", "id": f"hazard-{hazard['slug']}",
+            "geometry": place_geometry(place) if place else None,
+            "properties": {
+                "kind": "hazard", "order": n, "precision": hazard["precision"],
+                "distance_km": None, "name": hazard["name"], "hazard_kind": hazard["kind"],
+                "place": hazard["place_name"], "summary": hazard["summary"],
+                "source_count": hazard["source_count"],
+                "citations": _citations(hazard, absolute),
+            },
+        })
+    return {
+        "type": "FeatureCollection",
+        "name": page["title"],
+        "features": features,
+    }

@@ -1,0 +1,13 @@
+"""Blueprints by feature, registered on the application."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import atlas, errors, hazards, journeys, sources
+
+
+def register(app: Flask) -> None:
+    for module in (atlas, journeys, sources, hazards):
+        app.register_blueprint(module.bp)
+    errors.register(app)

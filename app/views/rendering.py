@@ -1,0 +1,33 @@
+"""The two renderings of one page's data: HTML through a template, and JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app, render_template, url_for
+
+from ..maps.assets import COUNTRIES_GEOJSON
+from ..maps.journey_map import MapOptions, MapParts, build_map, render_parts
+from ..pages.records import Data
+
+
+def json_response(data: Any, status: int = 200, mimetype: str = "application/json") -> Response:
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body + "\n", status=status, mimetype=mimetype)
+
+
+def html_response(template: str, data: Data, status: int = 200, **extra: Any) -> Response:
+    return Response(render_template(template, data=data, **extra), status=status,
+                    mimetype="text/html")
+
+
+def map_options() -> MapOptions:
+    return MapOptions(
+        boundaries_url=url_for("static", filename=COUNTRIES_GEOJSON),
+        online_tiles=bool(current_app.config["ONLINE_TILES"]),
+    )
+
+
+def journey_map(journeys: list[Data], hazards: list[Data], places: list[Data]) -> MapParts:
+    return render_parts(build_map(journeys, hazards, places, map_options()))

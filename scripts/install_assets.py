@@ -1,0 +1,445 @@
+#!/usr/bin/env python3
+"""Install the vendored front-end assets into ``static/vendor/``.
+
+Folium links Leaflet, jQuery, Bootstrap, Font Awesome, ... from public CDNs.
+The Escape Route Atlas serves all of them itself.  This script:
+
+1. runs ``npm ci`` (from the committed ``package-lock.json``) when
+   ``node_modules/`` is missing or does not match the lockfile;
+2. copies exactly the files the pages need into ``static/vendor/<name>/``,
+   keeping the relative layout the CSS ``url(...)`` references expect;
+3. generates two small files Folium normally pulls from CDNs: a
+   glyphicons-only stylesheet (from Bootstrap 3.4.1) and the awesome-markers
+   rotate stylesheet;
+4. converts the Natural Earth 1:110m countries TopoJSON (``world-atlas``)
+   into ``static/vendor/natural-earth/countries-110m.geojson``;
+5. checks every copied ``.css``/``.js`` file: no remote URL may be fetched
+   (``url(...)``/``@import`` in CSS, any non-audited URL in JS) and every
+   relative reference (fonts, images, source maps) must exist locally.
+
+The output is built in a temporary directory and swapped into place, so
+re-running is idempotent and leaves no stale files behind.
+
+Usage (from anywhere)::
+
+    .venv/bin/python scripts/install_assets.py
+
+Exit status is non-zero, with a message on stderr, on any failure.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+LOCKFILE = ROOT / "package-lock.json"
+STATIC = ROOT / "static"
+VENDOR = STATIC / "vendor"
+
+NPM_CI = ("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+
+# (source under node_modules/, destination under static/vendor/)
+COPIES: tuple[tuple[str, str], ...] = (
+    # Leaflet 1.9.3 -- images/ must sit next to leaflet.css (url(images/...)).
+    ("leaflet/dist/leaflet.js", "leaflet/leaflet.js"),
+    ("leaflet/dist/leaflet.js.map", "leaflet/leaflet.js.map"),
+    ("leaflet/dist/leaflet.css", "leaflet/leaflet.css"),
+    ("leaflet/dist/images/layers.png", "leaflet/images/layers.png"),
+    ("leaflet/dist/images/layers-2x.png", "leaflet/images/layers-2x.png"),
+    ("leaflet/dist/images/marker-icon.png", "leaflet/images/marker-icon.png"),
+    ("leaflet/dist/images/marker-icon-2x.png", "leaflet/images/marker-icon-2x.png"),
+    ("leaflet/dist/images/marker-shadow.png", "leaflet/images/marker-shadow.png"),
+    ("leaflet/LICENSE", "leaflet/LICENSE"),
+    # jQuery 3.7.1
+    ("jquery/dist/jquery.min.js", "jquery/jquery.min.js"),
+    ("jquery/LICENSE.txt", "jquery/LICENSE.txt"),
+    # Bootstrap 5.2.2
+    ("bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/js/bootstrap.bundle.min.js"),
+    (
+        "bootstrap/dist/js/bootstrap.bundle.min.js.map",
+        "bootstrap/js/bootstrap.bundle.min.js.map",
+    ),
+    ("bootstrap/dist/css/bootstrap.min.css", "bootstrap/css/bootstrap.min.css"),
+    ("bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/css/bootstrap.min.css.map"),
+    ("bootstrap/LICENSE", "bootstrap/LICENSE"),
+    # Glyphicons from Bootstrap 3.4.1 (npm alias "bootstrap3"); CSS generated below.
+    (
+        "bootstrap3/dist/fonts/glyphicons-halflings-regular.woff2",
+        "bootstrap3-glyphicons/fonts/glyphicons-halflings-regular.woff2",
+    ),
+    (
+        "bootstrap3/dist/fonts/glyphicons-halflings-regular.woff",
+        "bootstrap3-glyphicons/fonts/glyphicons-halflings-regular.woff",
+    ),
+    ("bootstrap3/LICENSE", "bootstrap3-glyphicons/LICENSE"),
+    # Font Awesome Free 6.2.0 -- css/all.min.css references ../webfonts/.
+    ("@fortawesome/fontawesome-free/css/all.min.css", "fontawesome/css/all.min.css"),
+    *(
+        (f"@fortawesome/fontawesome-free/webfonts/{font}", f"fontawesome/webfonts/{font}")
+        for font in (
+            "fa-brands-400.ttf",
+            "fa-brands-400.woff2",
+            "fa-regular-400.ttf",
+            "fa-regular-400.woff2",
+            "fa-solid-900.ttf",
+            "fa-solid-900.woff2",
+            "fa-v4compatibility.ttf",
+            "fa-v4compatibility.woff2",
+        )
+    ),
+    ("@fortawesome/fontawesome-free/LICENSE.txt", "fontawesome/LICENSE.txt"),
+    # Leaflet.awesome-markers 2.0.5 (same JS/CSS/images as the 2.0.2 Folium uses).
+    (
+        "leaflet.awesome-markers/dist/leaflet.awesome-markers.js",
+        "leaflet.awesome-markers/leaflet.awesome-markers.js",
+    ),
+    (
+        "leaflet.awesome-markers/dist/leaflet.awesome-markers.css",
+        "leaflet.awesome-markers/leaflet.awesome-markers.css",
+    ),
+    *(
+        (
+            f"leaflet.awesome-markers/dist/images/{image}",
+            f"leaflet.awesome-markers/images/{image}",
+        )
+        for image in (
+            "markers-soft.png",
+            "markers-soft@2x.png",
+            "markers-shadow.png",
+            "markers-shadow@2x.png",
+        )
+    ),
+    ("leaflet.awesome-markers/LICENSE", "leaflet.awesome-markers/LICENSE"),
+    # folium.plugins.PolyLineTextPath
+    ("leaflet-textpath/leaflet.textpath.js", "leaflet-textpath/leaflet.textpath.js"),
+    ("leaflet-textpath/LICENSE", "leaflet-textpath/LICENSE"),
+    # folium.plugins.Fullscreen (npm ships no .min.js; the plain file is used)
+    ("leaflet.fullscreen/Control.FullScreen.js", "leaflet.fullscreen/Control.FullScreen.js"),
+    ("leaflet.fullscreen/Control.FullScreen.css", "leaflet.fullscreen/Control.FullScreen.css"),
+    ("leaflet.fullscreen/icon-fullscreen.svg", "leaflet.fullscreen/icon-fullscreen.svg"),
+    ("leaflet.fullscreen/LICENSE", "leaflet.fullscreen/LICENSE"),
+    # Natural Earth via world-atlas (converted below; the LICENSE covers the packaging,
+    # the Natural Earth data itself is public domain).
+    ("world-atlas/LICENSE", "natural-earth/LICENSE"),
+)
+
+GLYPHICONS_SOURCE = "bootstrap3/dist/css/bootstrap.css"
+GLYPHICONS_CSS = "bootstrap3-glyphicons/css/bootstrap-glyphicons.css"
+ROTATE_CSS = "leaflet.awesome-markers/leaflet.awesome.rotate.css"
+TOPOJSON_SOURCE = "world-atlas/countries-110m.json"
+COUNTRIES_GEOJSON = "natural-earth/countries-110m.geojson"
+
+# URLs that appear in the vendored JavaScript but are never fetched: XML
+# namespace identifiers, hyperlinks rendered as <a href> and licence banners.
+# Audited for the versions pinned in package.json; any other http(s) URL in a
+# .js file fails the install so that a version bump gets re-audited.
+JS_REFERENCE_ONLY_URLS = frozenset(
+    {
+        "http://www.w3.org/1999/xlink",  # leaflet-textpath: xlink namespace
+        "http://www.w3.org/2000/svg",  # leaflet: SVG namespace
+        "https://leafletjs.com",  # leaflet: attribution prefix link
+        "http://leafletjs.com",  # awesome-markers: banner comment
+        "https://github.com/lvoogdt",  # awesome-markers: banner comment
+        "http://mapbox.com/osmdev/2012/11/20/getting-serious-about-svg/",  # textpath comment
+        "https://getbootstrap.com/",  # bootstrap: licence banner
+        "https://github.com/twbs/bootstrap/blob/main/LICENSE",  # bootstrap: licence banner
+        "https://github.com/twbs/bootstrap/graphs/contributors",  # bootstrap: banner
+        "https://popper.js.org",  # bootstrap bundle: popper error messages
+    }
+)
+
+_TOPOJSON_TO_GEOJSON_JS = r"""
+const fs = require("fs");
+const topojson = require("topojson-client");
+const [src, dest] = process.argv.slice(1);
+const topology = JSON.parse(fs.readFileSync(src, "utf8"));
+if (!topology.objects || !topology.objects.countries) {
+  throw new Error(src + ": no 'countries' object in topology");
+}
+const collection = topojson.feature(topology, topology.objects.countries);
+const round = (value) =>
+  Array.isArray(value) ? value.map(round) : Math.round(value * 1e6) / 1e6;
+for (const feature of collection.features) {
+  if (feature.geometry) feature.geometry.coordinates = round(feature.geometry.coordinates);
+}
+fs.writeFileSync(dest, JSON.stringify(collection));
+"""
+
+
+class AssetError(Exception):
+    """A fatal, user-facing installation error."""
+
+
+# --------------------------------------------------------------------------- npm
+
+
+def _stale_packages() -> list[str]:
+    """Lockfile packages that are missing from node_modules or have the wrong version."""
+    try:
+        lock = json.loads(LOCKFILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AssetError(f"{LOCKFILE.name} not found in {ROOT}") from None
+    except json.JSONDecodeError as exc:
+        raise AssetError(f"{LOCKFILE.name} is not valid JSON: {exc}") from None
+    packages = lock.get("packages")
+    if lock.get("lockfileVersion", 0) < 2 or not isinstance(packages, dict):
+        raise AssetError(f"{LOCKFILE.name} must be lockfileVersion 2 or 3")
+
+    stale: list[str] = []
+    for key, meta in packages.items():
+        if not key.startswith("node_modules/"):
+            continue  # "" is the root project; workspace links are not used
+        name = key.removeprefix("node_modules/")
+        manifest = ROOT / key / "package.json"
+        try:
+            installed = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+        except (FileNotFoundError, json.JSONDecodeError):
+            if not meta.get("optional"):
+                stale.append(f"{name} (missing)")
+            continue
+        if installed != meta.get("version"):
+            stale.append(f"{name} ({installed} != {meta.get('version')})")
+    return stale
+
+
+def ensure_node_modules() -> str:
+    """Run ``npm ci`` when needed; return a short status word for the summary."""
+    stale = _stale_packages() if NODE_MODULES.is_dir() else ["node_modules/ missing"]
+    if not stale:
+        return "up to date"
+    npm = shutil.which("npm")
+    if npm is None:
+        raise AssetError("npm not found on PATH (Node.js >= 18 with npm is required)")
+    print(
+        f"install_assets: running {' '.join(NPM_CI)} ({stale[0]}"
+        f"{f' and {len(stale) - 1} more' if len(stale) > 1 else ''})",
+        file=sys.stderr,
+    )
+    result = subprocess.run([npm, *NPM_CI[1:]], cwd=ROOT, check=False)
+    if result.returncode != 0:
+        raise AssetError(f"`{' '.join(NPM_CI)}` failed with exit status {result.returncode}")
+    still_stale = _stale_packages()
+    if still_stale:
+        raise AssetError(f"node_modules still out of date after npm ci: {', '.join(still_stale)}")
+    return "npm ci"
+
+
+# ------------------------------------------------------------------------ build
+
+
+def _copy(build: Path) -> None:
+    for src_rel, dest_rel in COPIES:
+        src = NODE_MODULES / src_rel
+        if not src.is_file():
+            raise AssetError(f"expected file missing from node_modules: {src_rel}")
+        dest = build / dest_rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+
+
+def _top_level_blocks(css: str) -> list[tuple[str, str]]:
+    """Split CSS (comments removed) into top-level ``(prelude, body)`` pairs."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    blocks: list[tuple[str, str]] = []
+    depth = 0
+    start = 0
+    prelude = ""
+    for i, char in enumerate(css):
+        if char == "{":
+            if depth == 0:
+                prelude = css[start:i].strip()
+                start = i + 1
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                raise AssetError("unbalanced braces in CSS")
+            if depth == 0:
+                blocks.append((prelude, css[start:i].strip()))
+                start = i + 1
+        elif char == ";" and depth == 0:
+            start = i + 1  # top-level @charset/@import statements
+    return blocks
+
+
+def _generate_glyphicons_css(build: Path) -> None:
+    """Glyphicons-only stylesheet (what Folium gets from bootstrapcdn) from Bootstrap 3."""
+    source = (NODE_MODULES / GLYPHICONS_SOURCE).read_text(encoding="utf-8")
+    rules = []
+    for prelude, body in _top_level_blocks(source):
+        selectors = [s.strip() for s in prelude.split(",")]
+        if all(re.fullmatch(r"\.glyphicon(-[a-z0-9-]+:before)?", s) for s in selectors):
+            rules.append(f"{', '.join(selectors)} {{ {' '.join(body.split())} }}")
+    if len(rules) < 200 or not any(r.startswith(".glyphicon {") for r in rules):
+        raise AssetError(f"could not extract glyphicon rules from {GLYPHICONS_SOURCE}")
+    header = (
+        "/*! Glyphicons Halflings rules extracted from Bootstrap v3.4.1 (MIT, see ../LICENSE)\n"
+        " *  by scripts/install_assets.py -- do not edit. */\n"
+        "@font-face {\n"
+        '  font-family: "Glyphicons Halflings";\n'
+        '  src: url("../fonts/glyphicons-halflings-regular.woff2") format("woff2"),\n'
+        '       url("../fonts/glyphicons-halflings-regular.woff") format("woff");\n'
+        "}\n"
+    )
+    dest = build / GLYPHICONS_CSS
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(header + "\n".join(rules) + "\n", encoding="utf-8")
+
+
+def _generate_rotate_css(build: Path) -> None:
+    """Equivalent of folium/templates/leaflet.awesome.rotate.css (Icon(angle=N))."""
+    lines = ["/* Folium Icon(angle=N) support -- generated by scripts/install_assets.py */"]
+    lines += [f".fa-rotate-{n}{{transform:rotate({n}deg)}}" for n in range(1, 361)]
+    dest = build / ROTATE_CSS
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _convert_countries(build: Path) -> int:
+    node = shutil.which("node")
+    if node is None:
+        raise AssetError("node not found on PATH (Node.js >= 18 is required)")
+    dest = build / COUNTRIES_GEOJSON
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [node, "-e", _TOPOJSON_TO_GEOJSON_JS, str(NODE_MODULES / TOPOJSON_SOURCE), str(dest)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise AssetError(f"TopoJSON -> GeoJSON conversion failed:\n{result.stderr.strip()}")
+    data = json.loads(dest.read_text(encoding="utf-8"))
+    features = data.get("features") if data.get("type") == "FeatureCollection" else None
+    if not features or len(features) < 150:
+        raise AssetError(f"{COUNTRIES_GEOJSON}: expected a FeatureCollection of ~177 countries")
+    if not all(isinstance(f.get("properties", {}).get("name"), str) for f in features):
+        raise AssetError(f"{COUNTRIES_GEOJSON}: every feature needs properties.name")
+    by_id = {f.get("id"): f["properties"]["name"] for f in features}
+    if by_id.get("408") != "North Korea":
+        raise AssetError(f"{COUNTRIES_GEOJSON}: ISO 3166 numeric ids missing (408 != North Korea)")
+    return len(features)
+
+
+# ------------------------------------------------------------------------ check
+
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)""", re.I)
+_SOURCE_MAP = re.compile(r"[#@]\s*sourceMappingURL=([^\s*]+)")
+# Absolute http(s) URLs, plus protocol-relative ones inside a string literal.
+_ANY_URL = re.compile(
+    r"""https?://[^\s"'`)<>\\]+|(?<=["'`])//[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[^\s"'`)<>\\]*"""
+)
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+def _check_reference(css_or_js: Path, ref: str, root: Path, problems: list[str]) -> None:
+    name = css_or_js.relative_to(root).as_posix()
+    if ref.startswith(("data:", "#")) or not ref:
+        return  # inline data / same-document fragment (e.g. Leaflet's VML behaviour)
+    if _REMOTE.match(ref):
+        problems.append(f"{name}: remote reference {ref}")
+        return
+    target = (css_or_js.parent / re.split(r"[?#]", ref, maxsplit=1)[0]).resolve()
+    if not target.is_relative_to(root.resolve()):
+        problems.append(f"{name}: reference escapes static/vendor: {ref}")
+    elif not target.is_file():
+        problems.append(f"{name}: referenced file not installed: {ref}")
+
+
+def check_tree(root: Path) -> list[str]:
+    """Return every remote or dangling reference in the .css/.js files under root."""
+    problems: list[str] = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".css", ".js"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for ref in _SOURCE_MAP.findall(text):
+            _check_reference(path, ref, root, problems)
+        if path.suffix == ".css":
+            code = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+            refs = [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(code)]
+            refs += _CSS_IMPORT.findall(code)
+            for ref in refs:
+                _check_reference(path, ref.strip(), root, problems)
+        else:
+            name = path.relative_to(root).as_posix()
+            for url in _ANY_URL.findall(text):
+                if url not in JS_REFERENCE_ONLY_URLS:
+                    problems.append(f"{name}: unaudited URL (could be fetched) {url}")
+    return problems
+
+
+# ------------------------------------------------------------------------- main
+
+
+def _swap_into_place(build: Path) -> None:
+    old = None
+    if VENDOR.exists():
+        old = Path(tempfile.mkdtemp(prefix=".vendor-old-", dir=STATIC))
+        os.rename(VENDOR, old / "vendor")
+    os.rename(build, VENDOR)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def _lock_and_clean() -> None:
+    """Serialise concurrent runs and remove leftovers of an interrupted run."""
+    lock = open(__file__, "rb")  # noqa: SIM115 -- held for the life of the process
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    _LOCKS.append(lock)
+    for leftover in STATIC.glob(".vendor-*-*"):
+        if leftover.is_dir() and leftover.name.startswith((".vendor-build-", ".vendor-old-")):
+            shutil.rmtree(leftover)
+
+
+_LOCKS: list[object] = []
+
+
+def main() -> int:
+    try:
+        STATIC.mkdir(exist_ok=True)
+        _lock_and_clean()
+        npm_status = ensure_node_modules()
+        build = Path(tempfile.mkdtemp(prefix=".vendor-build-", dir=STATIC))
+        try:
+            _copy(build)
+            _generate_glyphicons_css(build)
+            _generate_rotate_css(build)
+            countries = _convert_countries(build)
+            problems = check_tree(build)
+            if problems:
+                raise AssetError(
+                    "vendored assets still reference remote or missing files:\n  "
+                    + "\n  ".join(problems)
+                )
+            build.chmod(0o755)
+            _swap_into_place(build)
+        finally:
+            if build.exists():
+                shutil.rmtree(build)
+    except AssetError as exc:
+        print(f"install_assets: FAILED: {exc}", file=sys.stderr)
+        return 1
+    files = [p for p in VENDOR.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    print(
+        f"install_assets: OK - {len(files)} files, {size / 1024 / 1024:.1f} MiB in "
+        f"{VENDOR.relative_to(ROOT)}/ (node_modules: {npm_status}; "
+        f"{countries} countries; 0 remote URLs)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

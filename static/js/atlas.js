@@ -1,0 +1,33 @@
+// Ties the text itinerary to the map: "Show on map" buttons and #leg-N / #hazard-SLUG
+// links open the matching feature's popup. Reads only our own data; sends nothing.
+(function () {
+  "use strict";
+
+  function findFeature(id) {
+    var maps = window.atlasMaps || [];
+    for (var i = 0; i < maps.length; i++) {
+      if (maps[i].features[id]) return { map: maps[i].map, layer: maps[i].features[id] };
+    }
+    return null;
+  }
+
+  function show(id, scroll) {
+    var found = findFeature(id);
+    if (!found) return false;
+    var layer = found.layer;
+    if (!found.map.hasLayer(layer)) found.map.addLayer(layer);
+    if (scroll) found.map.getContainer().scrollIntoView({ block: "center" });
+    var target = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+    layer.openPopup(target);
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.show-on-map");
+    if (button) show(button.getAttribute("data-feature"), true);
+  });
+
+  window.addEventListener("load", function () {
+    if (location.hash.length > 1) show(decodeURIComponent(location.hash.slice(1)), false);
+  });
+})();

@@ -1,0 +1,159 @@
+"""Fixtures: real SQLite databases built through the migrations, the real seed data,
+a live server on loopback, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from app.seeding import seed_database
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+def make_app(db_path: Path, **config: Any) -> Flask:
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", **config}
+    )
+    with app.app_context():
+        upgrade()  # the schema comes only from the migrations
+    return app
+
+
+def seed(app: Flask, seeds_dir: Path = SEEDS) -> None:
+    with app.app_context():
+        seed_database(db.session, seeds_dir, Path(app.config["NATURAL_EARTH_PATH"]))
+
+
+@pytest.fixture(scope="session")
+def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """One seeded atlas shared by the read-only tests."""
+    app = make_app(tmp_path_factory.mktemp("atlas") / "atlas.sqlite")
+    seed(app)
+    return app
+
+
+@pytest.fixture()
+def client(seeded_app: Flask) -> FlaskClient:
+    return seeded_app.test_client()
+
+
+@pytest.fixture()
+def empty_app(tmp_path: Path) -> Flask:
+    """A fresh, migrated, unseeded database for tests that change data."""
+    return make_app(tmp_path / "empty.sqlite")
+
+
+@pytest.fixture()
+def runner(empty_app: Flask) -> FlaskCliRunner:
+    return empty_app.test_cli_runner()
+
+
+@pytest.fixture()
+def seeds_copy(tmp_path: Path) -> Path:
+    """A writable copy of seeds/ to break on purpose."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+class LiveServer:
+    def __init__(self, app: Flask):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(seeded_app: Flask) -> Iterator[LiveServer]:
+    with LiveServer(seeded_app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """Everything a page asked for and complained about, with the network cut:
+    any request to another host is aborted and recorded."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.requests: list[str] = []
+        self.offsite: list[str] = []
+        self.failed: list[str] = []
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+
+    def attach(self, context: Any, page: Any) -> None:
+        def route(r: Any) -> None:
+            url = r.request.url
+            if url.startswith(self.origin) or url.startswith("data:"):
+                r.continue_()
+            else:
+                self.offsite.append(url)
+                r.abort()
+
+        context.route("**/*", route)
+        page.on("request", lambda req: self.requests.append(req.url))
+        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        page.on("response", lambda res: res.status >= 400 and self.failed.append(
+            f"{res.status} {res.url}"))
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(
+            msg.text))
+        page.on("pageerror", lambda err: self.page_errors.append(str(err)))
+
+    def assert_clean(self) -> None:
+        assert self.offsite == [], f"requests to other hosts: {self.offsite}"
+        assert self.failed == [], f"failed requests: {self.failed}"
+        assert self.console_errors == [], f"console errors: {self.console_errors}"
+        assert self.page_errors == [], f"page errors: {self.page_errors}"
+
+
+@pytest.fixture()
+def page_watch(browser: Any, live_server: LiveServer) -> Iterator[tuple[Any, PageWatch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = PageWatch(live_server.url)
+    watch.attach(context, page)
+    yield page, watch
+    context.close()

@@ -1,0 +1,32 @@
+"""The schema is built only by the Alembic migrations, and they match the models."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from app.extensions import db
+from app.models import Base
+
+TABLES = {"source", "passage", "place", "journey", "leg", "hazard", "citation",
+          "discrepancy", "discrepancy_side", "discrepancy_subject", "hazard_journey",
+          "hazard_leg", "alembic_version"}
+
+
+def test_upgrade_from_nothing_builds_every_table(empty_app):
+    with empty_app.app_context():
+        assert set(inspect(db.engine).get_table_names()) == TABLES
+
+
+def test_the_migrations_match_the_models(empty_app):
+    with empty_app.app_context(), db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_downgrade_to_nothing_and_back(empty_app):
+    with empty_app.app_context():
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
+        upgrade()
+        assert set(inspect(db.engine).get_table_names()) == TABLES
