@@ -45,9 +45,7 @@ def split_passages(text: str) -> list[PassageSpan]:
         stripped = line.strip()
         if stripped:
             start = offset + line.index(stripped)
-            passages.append(
-                PassageSpan(len(passages) + 1, start, start + len(stripped), stripped)
-            )
+            passages.append(PassageSpan(len(passages) + 1, start, start + len(stripped), stripped))
         offset += len(line) + 1
     return passages
 

@@ -23,11 +23,12 @@ def seed_command(seeds_dir: Path | None) -> None:
     directory = seeds_dir or Path(current_app.config["SEEDS_DIR"])
     try:
         report = seed_database(
-            db.session, directory, Path(current_app.config["NATURAL_EARTH_PATH"])
+            db.session(), directory, Path(current_app.config["NATURAL_EARTH_PATH"])
         )
     except SeedError as exc:
-        click.echo(f"Seed refused; the database is unchanged. {len(exc.problems)} problem(s):",
-                   err=True)
+        click.echo(
+            f"Seed refused; the database is unchanged. {len(exc.problems)} problem(s):", err=True
+        )
         for problem in exc.problems:
             click.echo(f"  - {problem}", err=True)
         raise SystemExit(1) from None

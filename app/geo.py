@@ -19,7 +19,9 @@ def circle_ring(center: Sequence[float], radius_km: float, vertices: int = 48) -
     """A closed GeoJSON ring ([lon, lat] pairs) approximating a circle on the ellipsoid."""
     ring = []
     for i in range(vertices):
-        point = geodesic(kilometers=radius_km).destination((center[0], center[1]), 360 * i / vertices)
+        point = geodesic(kilometers=radius_km).destination(
+            (center[0], center[1]), 360 * i / vertices
+        )
         ring.append([round(point.longitude, 5), round(point.latitude, 5)])
     ring.append(ring[0])
     return ring

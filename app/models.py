@@ -221,7 +221,9 @@ class DiscrepancySide(Base):
 
     discrepancy: Mapped[Discrepancy] = relationship(back_populates="sides")
     citations: Mapped[list[Citation]] = relationship(
-        back_populates="discrepancy_side", order_by="Citation.position", cascade="all, delete-orphan"
+        back_populates="discrepancy_side",
+        order_by="Citation.position",
+        cascade="all, delete-orphan",
     )
 
 
@@ -289,5 +291,3 @@ class Citation(Base):
     hazard: Mapped[Hazard | None] = relationship(back_populates="citations")
     place: Mapped[Place | None] = relationship(back_populates="citations")
     discrepancy_side: Mapped[DiscrepancySide | None] = relationship(back_populates="citations")
-
-

@@ -7,34 +7,34 @@ from typing import NamedTuple
 
 class HazardKind(NamedTuple):
     label: str
-    symbol: str  # a short glyph drawn in the hazard badge; meaning is also in the legend
+    icon: str  # a Font Awesome 6 solid icon name (served locally); meaning is in the legend
     color: str
 
 
 HAZARD_KINDS: dict[str, HazardKind] = {
-    "landmines": HazardKind("Landmines", "✸", "#8b1a1a"),
-    "lethal-force": HazardKind("Shooting and killing", "⌖", "#a4161a"),
-    "river-crossing": HazardKind("River crossing", "≈", "#1d5c8f"),
-    "spies-and-traps": HazardKind("Spies and traps", "◉", "#5a3e85"),
-    "broker-betrayal": HazardKind("Broker betrayal", "⚠", "#b35c00"),
-    "arrest": HazardKind("Police and arrest", "⛓", "#3d405b"),
-    "repatriation": HazardKind("Forced return", "↩", "#6b4226"),
-    "trafficking": HazardKind("Human trafficking", "⊘", "#9d0208"),
-    "jungle": HazardKind("Jungle crossing", "♣", "#2d6a4f"),
-    "pursuit": HazardKind("Pursuit by dogs and police", "☡", "#495057"),
-    "detention": HazardKind("Detention", "▣", "#5c677d"),
-    "imprisonment": HazardKind("Prison camps", "▦", "#343a40"),
-    "torture": HazardKind("Torture and beatings", "✖", "#6a040f"),
-    "forced-labour": HazardKind("Forced labour", "⚒", "#7f5539"),
-    "starvation": HazardKind("Hunger", "○", "#9c6644"),
-    "reprisal": HazardKind("Reprisals against families", "⚑", "#7b2cbf"),
-    "surveillance": HazardKind("Surveillance", "◎", "#4a4e69"),
-    "border-closure": HazardKind("Closed routes", "⊗", "#52796f"),
-    "execution": HazardKind("Execution", "✝", "#370617"),
-    "death": HazardKind("Death", "†", "#000000"),
-    "illegal-entry": HazardKind("No papers to leave", "✉", "#6c757d"),
-    "criminalisation": HazardKind("Defection made a crime", "§", "#5e548e"),
-    "sexual-violence": HazardKind("Sexual violence", "♀", "#9d174d"),
+    "landmines": HazardKind("Landmines", "burst", "#8b1a1a"),
+    "lethal-force": HazardKind("Shooting and killing", "crosshairs", "#a4161a"),
+    "river-crossing": HazardKind("River crossing", "water", "#1d5c8f"),
+    "spies-and-traps": HazardKind("Spies and traps", "user-secret", "#5a3e85"),
+    "broker-betrayal": HazardKind("Broker betrayal", "handshake-slash", "#b35c00"),
+    "arrest": HazardKind("Police and arrest", "handcuffs", "#3d405b"),
+    "repatriation": HazardKind("Forced return", "rotate-left", "#6b4226"),
+    "trafficking": HazardKind("Human trafficking", "people-robbery", "#9d0208"),
+    "jungle": HazardKind("Jungle crossing", "tree", "#2d6a4f"),
+    "pursuit": HazardKind("Pursuit by dogs and police", "dog", "#495057"),
+    "detention": HazardKind("Detention", "building-lock", "#5c677d"),
+    "imprisonment": HazardKind("Prison camps", "dungeon", "#343a40"),
+    "torture": HazardKind("Torture and beatings", "hand-fist", "#6a040f"),
+    "forced-labour": HazardKind("Forced labour", "hammer", "#7f5539"),
+    "starvation": HazardKind("Hunger", "bowl-rice", "#9c6644"),
+    "reprisal": HazardKind("Reprisals against families", "people-roof", "#7b2cbf"),
+    "surveillance": HazardKind("Surveillance", "eye", "#4a4e69"),
+    "border-closure": HazardKind("Closed routes", "road-barrier", "#52796f"),
+    "execution": HazardKind("Execution", "skull", "#370617"),
+    "death": HazardKind("Death", "skull-crossbones", "#000000"),
+    "illegal-entry": HazardKind("No papers to leave", "passport", "#6c757d"),
+    "criminalisation": HazardKind("Defection made a crime", "gavel", "#5e548e"),
+    "sexual-violence": HazardKind("Sexual violence", "triangle-exclamation", "#9d174d"),
 }
 
 OUTCOMES: dict[str, str] = {

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from branca.element import MacroElement
 from folium.map import Layer
 from folium.template import Template
-from branca.element import MacroElement
 
 
 class BoundaryLayer(Layer):  # type: ignore[misc]
@@ -22,6 +22,7 @@ class BoundaryLayer(Layer):  # type: ignore[misc]
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJSON(null, {
             interactive: false,
+            attribution: {{ this.attribution|tojson }},
             style: {{ this.style|tojson }}
         });
         fetch({{ this.url|tojson }})
@@ -34,10 +35,11 @@ class BoundaryLayer(Layer):  # type: ignore[misc]
         """
     )
 
-    def __init__(self, url: str, name: str, style: dict[str, Any]):
+    def __init__(self, url: str, name: str, style: dict[str, Any], attribution: str):
         super().__init__(name=name, overlay=False, control=True, show=True)
         self._name = "BoundaryLayer"
         self.url = url
+        self.attribution = attribution
         self.style = style
 
 
@@ -48,7 +50,7 @@ class Legend(MacroElement):  # type: ignore[misc]
         """
         {% macro script(this, kwargs) %}
         (function () {
-            var legend = L.control({position: "bottomleft"});
+            var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "atlas-legend");
                 div.innerHTML = {{ this.html|tojson }};

@@ -22,11 +22,21 @@ from .popups import render
 Data = dict[str, Any]
 
 JOURNEY_COLORS = ("#c0392b", "#1f6feb", "#2d6a4f", "#8e44ad", "#b35c00", "#0f766e", "#6d4c41")
-AREA_STYLE = {"color": "#7a5c00", "weight": 1.5, "dashArray": "5 5",
-              "fillColor": "#f2c94c", "fillOpacity": 0.18}
+AREA_STYLE = {
+    "color": "#7a5c00",
+    "weight": 1.5,
+    "dashArray": "5 5",
+    "fillColor": "#f2c94c",
+    "fillOpacity": 0.18,
+}
 BAND_STYLE = {"color": "#1d5c8f", "weight": 12, "opacity": 0.3, "dashArray": "1 0"}
-BOUNDARY_STYLE = {"color": "#6b7b8c", "weight": 0.8, "fillColor": "#eef2f5",
-                  "fillOpacity": 1, "opacity": 1}
+BOUNDARY_STYLE = {
+    "color": "#6b7b8c",
+    "weight": 0.8,
+    "fillColor": "#eef2f5",
+    "fillOpacity": 1,
+    "opacity": 1,
+}
 HAZARD_RING_PX = 30
 
 
@@ -36,6 +46,9 @@ class MapOptions:
     online_tiles: bool = True
     link_target: str = "_self"
     show_legend: bool = True
+    legend_open: bool = True
+    # The overview map starts with hazards hidden (they stay one click away in the layers).
+    show_hazards: bool = True
     height: str = "100%"
 
 
@@ -48,33 +61,57 @@ class MapParts:
     script: str
 
 
+def located_by(place: Data) -> str:
+    who = "the sources" if place["provenance"] == "stated" else "editorial assumption"
+    return f"Located by: {who}"
+
+
 def _popup(html: str) -> folium.Popup:
     return folium.Popup(html, max_width=340)
 
 
 def _citation_context(item: Data, options: MapOptions) -> Data:
-    return {"citations": item["citations"], "source_count": item["source_count"],
-            "link_target": options.link_target}
+    return {
+        "citations": item["citations"],
+        "source_count": item["source_count"],
+        "link_target": options.link_target,
+    }
 
 
 def _area_layer(place: Data, options: MapOptions) -> folium.map.Layer | None:
     """The shaded area (or band, for rivers and borders) of an approximate place."""
     area = place["area"]
-    popup = _popup(render(
-        "popup.html", kind=f"Place · {place['kind']}", title=place["name"],
-        summary=place["provenance_note"] if place["provenance"] == "editorial" else None,
-        facts=[f"Located by: {'the sources' if place['provenance'] == 'stated' else 'editorial assumption'}"],
-        approximate=place["precision_label"], **_citation_context(place, options),
-    ))
+    popup = _popup(
+        render(
+            "popup.html",
+            kind=f"Place · {place['kind']}",
+            title=place["name"],
+            summary=place["provenance_note"] if place["provenance"] == "editorial" else None,
+            facts=[located_by(place)],
+            approximate=place["precision_label"],
+            **_citation_context(place, options),
+        )
+    )
     tooltip = folium.Tooltip(map_text(f"{place['name']} (approximate)"))
     if area["kind"] == "natural_earth" and area.get("geometry"):
         feature = {"type": "Feature", "properties": {}, "geometry": area["geometry"]}
-        layer = folium.GeoJson(feature, style_function=lambda _f: AREA_STYLE,
-                               highlight_function=lambda _f: {"fillOpacity": 0.3})
+        layer = folium.GeoJson(
+            feature,
+            style_function=lambda _f: AREA_STYLE,
+            highlight_function=lambda _f: {"fillOpacity": 0.3},
+        )
     elif area["kind"] == "circle" and place["anchor"]:
-        layer = folium.Circle(place["anchor"], radius=area["radius_km"] * 1000, **{
-            "color": AREA_STYLE["color"], "weight": 1.5, "dash_array": "5 5",
-            "fill_color": AREA_STYLE["fillColor"], "fill_opacity": 0.25})
+        layer = folium.Circle(
+            place["anchor"],
+            radius=area["radius_km"] * 1000,
+            **{
+                "color": AREA_STYLE["color"],
+                "weight": 1.5,
+                "dash_array": "5 5",
+                "fill_color": AREA_STYLE["fillColor"],
+                "fill_opacity": 0.25,
+            },
+        )
     elif area["kind"] == "line" and area.get("geometry"):
         coords = [[lat, lon] for lon, lat in area["geometry"]["coordinates"]]
         layer = folium.PolyLine(coords, color=BAND_STYLE["color"], weight=12, opacity=0.3)
@@ -88,68 +125,120 @@ def _area_layer(place: Data, options: MapOptions) -> folium.map.Layer | None:
 def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> folium.Marker:
     title = f"Stop {stop['number']}: {place['name']}"
     icon = folium.DivIcon(
-        html=render("stop_icon.html", number=stop["number"], approximate=place["approximate"],
-                    color=color),
-        icon_size=(26, 26), icon_anchor=(13, 13), class_name="atlas-divicon",
+        html=render(
+            "stop_icon.html", number=stop["number"], approximate=place["approximate"], color=color
+        ),
+        icon_size=(26, 26),
+        icon_anchor=(13, 13),
+        class_name="atlas-divicon",
     )
-    popup = _popup(render(
-        "popup.html", kind="Stop", title=title, summary=None,
-        facts=[f"Located by: {'the sources' if place['provenance'] == 'stated' else 'editorial assumption'}"],
-        approximate=place["precision_label"] if place["approximate"] else None,
-        **_citation_context(place, options),
-    ))
-    return folium.Marker(place["anchor"], icon=icon, popup=popup,
-                         tooltip=folium.Tooltip(map_text(title)), title=map_text(title))
+    popup = _popup(
+        render(
+            "popup.html",
+            kind="Stop",
+            title=title,
+            summary=None,
+            facts=[located_by(place)],
+            approximate=place["precision_label"] if place["approximate"] else None,
+            **_citation_context(place, options),
+        )
+    )
+    return folium.Marker(
+        place["anchor"],
+        icon=icon,
+        z_index_offset=1000,  # stops stay above the hazard symbols around them
+        popup=popup,
+        tooltip=folium.Tooltip(map_text(title)),
+        title=map_text(title),
+    )
 
 
-def _leg_line(journey: Data, leg: Data, color: str, places: dict[str, Data],
-              options: MapOptions) -> folium.PolyLine | None:
+def _leg_line(
+    journey: Data, leg: Data, color: str, places: dict[str, Data], options: MapOptions
+) -> folium.PolyLine | None:
     start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
     if leg["route"] != "known" or not start or not end:
         return None  # an untold route is not drawn: a line would claim a crossing
     blocked = journey["kind"] == "direct-route"
     distance = f"≈ {leg['distance_km']:,.0f} km between representative points"
     title = f"Leg {leg['order']}: {leg['label']}"
-    popup = _popup(render(
-        "popup.html", kind=f"Leg · {journey['title']}", title=title, summary=leg["summary"],
-        facts=[distance] + (["The route defectors avoid"] if blocked else []),
-        approximate=("the ends are known only to their country, region or city; "
-                     "the line joins representative points") if leg["approximate"] else None,
-        **_citation_context(leg, options),
-    ))
+    popup = _popup(
+        render(
+            "popup.html",
+            kind=f"Leg · {journey['title']}",
+            title=title,
+            summary=leg["summary"],
+            facts=[distance] + (["The route defectors avoid"] if blocked else []),
+            approximate=(
+                "the ends are known only to their country, region or city; "
+                "the line joins representative points"
+            )
+            if leg["approximate"]
+            else None,
+            **_citation_context(leg, options),
+        )
+    )
     line = folium.PolyLine(
-        [start, end], color=color, weight=4 if not blocked else 3, opacity=0.9,
+        [start, end],
+        color=color,
+        weight=4 if not blocked else 3,
+        opacity=0.9,
         dash_array=("2 8" if blocked else "10 8") if leg["approximate"] else None,
         tooltip=folium.Tooltip(map_text(f"{title} ({distance})")),
     )
     popup.add_to(line)
-    PolyLineTextPath(line, "✕" if blocked else "►", center=True, offset=6,
-                     attributes={"fill": color, "font-size": "18"}).add_to(line)
+    PolyLineTextPath(
+        line,
+        "✕" if blocked else "►",
+        center=True,
+        offset=6,
+        attributes={"fill": color, "font-size": "18"},
+    ).add_to(line)
     return line
 
 
-def _hazard_marker(hazard: Data, anchor: list[float], slot: int, slots: int,
-                   options: MapOptions) -> folium.Marker:
+def _hazard_marker(
+    hazard: Data, anchor: list[float], slot: int, slots: int, options: MapOptions
+) -> folium.Marker:
     """A symbol by kind, set around its place's anchor (offset in pixels, so several
     hazards of one vague place stay readable at every zoom without claiming a spot)."""
     angle = 2 * math.pi * slot / max(slots, 1) - math.pi / 2
     dx = round(HAZARD_RING_PX * math.cos(angle)) if slots > 1 else 0
     dy = round(HAZARD_RING_PX * math.sin(angle)) if slots > 1 else -HAZARD_RING_PX
     icon = folium.DivIcon(
-        html=render("hazard_icon.html", symbol=hazard["symbol"], color=hazard["color"],
-                    approximate=hazard["approximate"]),
-        icon_size=(24, 24), icon_anchor=(12 - dx, 12 - dy), class_name="atlas-divicon",
+        html=render(
+            "hazard_icon.html",
+            icon=hazard["icon"],
+            color=hazard["color"],
+            approximate=hazard["approximate"],
+        ),
+        icon_size=(24, 24),
+        icon_anchor=(12 - dx, 12 - dy),
+        class_name="atlas-divicon",
     )
-    popup = _popup(render(
-        "popup.html", kind=f"Hazard · {hazard['kind_label']}", title=hazard["name"],
-        summary=hazard["summary"], facts=[f"Where: {hazard['place_name']}"],
-        approximate=("shown beside " + hazard["place_name"] + "; the sources give no exact spot")
-        if hazard["approximate"] else None,
-        **_citation_context(hazard, options),
-    ))
+    popup = _popup(
+        render(
+            "popup.html",
+            kind=f"Hazard · {hazard['kind_label']}",
+            title=hazard["name"],
+            summary=hazard["summary"],
+            facts=[f"Where: {hazard['place_name']}"],
+            approximate=(
+                "shown beside " + hazard["place_name"] + "; the sources give no exact spot"
+            )
+            if hazard["approximate"]
+            else None,
+            **_citation_context(hazard, options),
+        )
+    )
     label = f"Hazard: {hazard['name']}"
-    return folium.Marker(anchor, icon=icon, popup=popup, tooltip=folium.Tooltip(map_text(label)),
-                         title=map_text(label))
+    return folium.Marker(
+        anchor,
+        icon=icon,
+        popup=popup,
+        tooltip=folium.Tooltip(map_text(label)),
+        title=map_text(label),
+    )
 
 
 def _bounds(points: list[list[float]]) -> list[list[float]]:
@@ -158,17 +247,34 @@ def _bounds(points: list[list[float]]) -> list[list[float]]:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def build_map(journeys: list[Data], hazards: list[Data], places: list[Data],
-              options: MapOptions) -> folium.Map:
+def build_map(
+    journeys: list[Data], hazards: list[Data], places: list[Data], options: MapOptions
+) -> folium.Map:
     """One map for one or several journeys: `journeys` carry their `legs` and `stops`."""
     by_slug = {p["slug"]: p for p in places}
-    fmap = folium.Map(tiles=None, max_zoom=12, min_zoom=2, zoom_start=4,
-                      location=[30, 115], control_scale=True, world_copy_jump=True)
-    BoundaryLayer(options.boundaries_url, map_text("Country outlines (offline)"),
-                  BOUNDARY_STYLE).add_to(fmap)
+    fmap = folium.Map(
+        tiles=None,
+        max_zoom=12,
+        min_zoom=2,
+        zoom_start=4,
+        location=[30, 115],
+        control_scale=True,
+        world_copy_jump=True,
+    )
+    BoundaryLayer(
+        options.boundaries_url,
+        map_text("Country outlines (offline)"),
+        BOUNDARY_STYLE,
+        map_text("Boundaries: Natural Earth (public domain)"),
+    ).add_to(fmap)
     if options.online_tiles:
-        folium.TileLayer("OpenStreetMap", name=map_text("OpenStreetMap (online)"),
-                         overlay=False, show=False, max_zoom=12).add_to(fmap)
+        folium.TileLayer(
+            "OpenStreetMap",
+            name=map_text("OpenStreetMap (online)"),
+            overlay=False,
+            show=False,
+            max_zoom=12,
+        ).add_to(fmap)
 
     index: dict[str, Any] = {}
     areas = folium.FeatureGroup(name=map_text("Approximate places"), show=True)
@@ -191,8 +297,11 @@ def build_map(journeys: list[Data], hazards: list[Data], places: list[Data],
             line = _leg_line(journey, leg, color, by_slug, options)
             if line is not None:
                 line.add_to(group)
-                key = f"leg-{leg['order']}" if len(journeys) == 1 else \
-                    f"{journey['slug']}-leg-{leg['order']}"
+                key = (
+                    f"leg-{leg['order']}"
+                    if len(journeys) == 1
+                    else f"{journey['slug']}-leg-{leg['order']}"
+                )
                 index[key] = line
         for stop in journey["stops"]:
             place = by_slug[stop["place"]]
@@ -204,13 +313,18 @@ def build_map(journeys: list[Data], hazards: list[Data], places: list[Data],
                     index[f"stop-{stop['number']}"] = marker
         group.add_to(fmap)
 
-    kinds_present = [k for k in HAZARD_KINDS if any(h["kind"] == k for h in hazards)]
+    drawn = [h for h in hazards if h["place"] and by_slug[h["place"]]["anchor"]]
+    kinds_present = [k for k in HAZARD_KINDS if any(h["kind"] == k for h in drawn)]
     at_place: dict[str, list[Data]] = {}
     for hazard in hazards:
         if hazard["place"]:  # a hazard whose place is not told is listed, not drawn
             at_place.setdefault(hazard["place"], []).append(hazard)
-    groups = {k: folium.FeatureGroup(name=map_text(f"Hazard: {HAZARD_KINDS[k].label}"))
-              for k in kinds_present}
+    groups = {
+        k: folium.FeatureGroup(
+            name=map_text(f"Hazard: {HAZARD_KINDS[k].label}"), show=options.show_hazards
+        )
+        for k in kinds_present
+    }
     for slug, present in at_place.items():
         anchor = by_slug[slug]["anchor"]
         if not anchor:
@@ -226,9 +340,20 @@ def build_map(journeys: list[Data], hazards: list[Data], places: list[Data],
     if points:
         fmap.fit_bounds(_bounds(points), padding=(30, 30))
     if options.show_legend:
-        Legend(render("legend.html", hazard_kinds=[
-            {"label": HAZARD_KINDS[k].label, "symbol": HAZARD_KINDS[k].symbol,
-             "color": HAZARD_KINDS[k].color} for k in kinds_present])).add_to(fmap)
+        Legend(
+            render(
+                "legend.html",
+                hazard_kinds=[
+                    {
+                        "label": HAZARD_KINDS[k].label,
+                        "icon": HAZARD_KINDS[k].icon,
+                        "color": HAZARD_KINDS[k].color,
+                    }
+                    for k in kinds_present
+                ],
+                open=options.legend_open,
+            )
+        ).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     Fullscreen(position="topleft").add_to(fmap)
     FeatureIndex(index).add_to(fmap)

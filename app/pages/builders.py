@@ -20,7 +20,6 @@ from .records import (
     journey_stops,
     journey_summary,
     leg_data,
-    leg_distance_km,
     leg_label,
     place_data,
     source_name,
@@ -116,8 +115,11 @@ def home_page() -> Data:
         "hazard_count": len(hazards),
         "map": {
             "journeys": [
-                {**journey_summary(j), "legs": [leg_data(leg) for leg in j.legs],
-                 "stops": journey_stops(j)}
+                {
+                    **journey_summary(j),
+                    "legs": [leg_data(leg) for leg in j.legs],
+                    "stops": journey_stops(j),
+                }
                 for j in journeys
             ],
             "hazards": [hazard_data(h) for h in hazards],
@@ -144,8 +146,9 @@ def _discrepancies_about(journey: Journey) -> list[Discrepancy]:
     return list(
         db.session.scalars(
             select(Discrepancy)
-            .where(Discrepancy.id.in_(select(DiscrepancySubject.discrepancy_id).where(
-                subject_filter)))
+            .where(
+                Discrepancy.id.in_(select(DiscrepancySubject.discrepancy_id).where(subject_filter))
+            )
             .order_by(Discrepancy.position)
         )
     )
@@ -180,8 +183,13 @@ def hazards_page() -> Data:
         members = [hazard_data(h) for h in hazards if h.kind == kind]
         if members:
             groups.append(
-                {"kind": kind, "label": meta.label, "symbol": meta.symbol, "color": meta.color,
-                 "hazards": members}
+                {
+                    "kind": kind,
+                    "label": meta.label,
+                    "icon": meta.icon,
+                    "color": meta.color,
+                    "hazards": members,
+                }
             )
     return {"title": "Hazards", "hazard_count": len(hazards), "groups": groups}
 
@@ -190,27 +198,48 @@ def _cited_by(citation: Citation) -> Data:
     """What a citation supports, with a link back to where it shows on a map."""
     if citation.leg is not None:
         leg = citation.leg
-        return {"kind": "leg", "label": f"leg {leg_label(leg)}",
-                "context": leg.journey.title,
-                "url": url_for("journeys.show", slug=leg.journey.slug) + f"#leg-{leg.position}"}
+        return {
+            "kind": "leg",
+            "label": f"leg {leg_label(leg)}",
+            "context": leg.journey.title,
+            "url": url_for("journeys.show", slug=leg.journey.slug) + f"#leg-{leg.position}",
+        }
     if citation.hazard is not None:
         hazard = citation.hazard
         journey = hazard.journeys[0] if hazard.journeys else None
-        url = (url_for("journeys.show", slug=journey.slug) + f"#hazard-{hazard.slug}"
-               if journey else url_for("hazards.index") + f"#hazard-{hazard.slug}")
-        return {"kind": "hazard", "label": f"hazard: {hazard.name}",
-                "context": journey.title if journey else "all hazards", "url": url}
+        url = (
+            url_for("journeys.show", slug=journey.slug) + f"#hazard-{hazard.slug}"
+            if journey
+            else url_for("hazards.index") + f"#hazard-{hazard.slug}"
+        )
+        return {
+            "kind": "hazard",
+            "label": f"hazard: {hazard.name}",
+            "context": journey.title if journey else "all hazards",
+            "url": url,
+        }
     if citation.place is not None:
-        return {"kind": "place", "label": f"place: {citation.place.name}", "context": None,
-                "url": url_for("atlas.home") + f"#place-{citation.place.slug}"}
+        return {
+            "kind": "place",
+            "label": f"place: {citation.place.name}",
+            "context": None,
+            "url": url_for("atlas.home") + f"#place-{citation.place.slug}",
+        }
     if citation.journey is not None:
-        return {"kind": "journey", "label": f"journey: {citation.journey.title}",
-                "context": None, "url": url_for("journeys.show", slug=citation.journey.slug)}
+        return {
+            "kind": "journey",
+            "label": f"journey: {citation.journey.title}",
+            "context": None,
+            "url": url_for("journeys.show", slug=citation.journey.slug),
+        }
     side = citation.discrepancy_side
     assert side is not None
-    return {"kind": "discrepancy",
-            "label": f"discrepancy: {side.discrepancy.topic} ({side.label})", "context": None,
-            "url": url_for("hazards.discrepancies") + f"#disc-{side.discrepancy.slug}"}
+    return {
+        "kind": "discrepancy",
+        "label": f"discrepancy: {side.discrepancy.topic} ({side.label})",
+        "context": None,
+        "url": url_for("hazards.discrepancies") + f"#disc-{side.discrepancy.slug}",
+    }
 
 
 def source_page(slug: str, cite: str | None = None) -> Data:
@@ -243,9 +272,12 @@ def source_page(slug: str, cite: str | None = None) -> Data:
         if highlight and highlight["passage"] == passage.number:
             begin = highlight["selector"][1]["start"] - passage.start
             finish = highlight["selector"][1]["end"] - passage.start
-            item["highlight"] = {"before": passage.text[:begin],
-                                 "mark": passage.text[begin:finish],
-                                 "after": passage.text[finish:], "key": cite}
+            item["highlight"] = {
+                "before": passage.text[:begin],
+                "mark": passage.text[begin:finish],
+                "after": passage.text[finish:],
+                "key": cite,
+            }
         passages.append(item)
     return {
         **source_summary(source),
@@ -268,6 +300,13 @@ def discrepancies_page() -> Data:
 
 
 def not_found_data(exc: NotFound) -> Data:
-    return {"error": "not found", "message": str(exc), "kind": exc.kind, "slug": exc.slug,
-            "known": [{"slug": k["slug"], "name": k.get("title") or k.get("name"),
-                       "url": k["url"]} for k in exc.known]}
+    return {
+        "error": "not found",
+        "message": str(exc),
+        "kind": exc.kind,
+        "slug": exc.slug,
+        "known": [
+            {"slug": k["slug"], "name": k.get("title") or k.get("name"), "url": k["url"]}
+            for k in exc.known
+        ],
+    }

@@ -32,8 +32,13 @@ def place_geometry(place: Data) -> dict[str, Any] | None:
 
 def _citations(item: Data, absolute: str) -> list[Data]:
     return [
-        {"source": c["source"], "file": c["file"], "passage": c["passage"],
-         "quote": c["quote"], "url": absolute + c["url"]}
+        {
+            "source": c["source"],
+            "file": c["file"],
+            "passage": c["passage"],
+            "quote": c["quote"],
+            "url": absolute + c["url"],
+        }
         for c in item["citations"]
     ]
 
@@ -46,41 +51,69 @@ def journey_geojson(page: Data, absolute: str = "") -> Data:
         start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
         geometry = (
             {"type": "LineString", "coordinates": [_lonlat(start), _lonlat(end)]}
-            if leg["route"] == "known" and start and end else None
+            if leg["route"] == "known" and start and end
+            else None
         )
-        features.append({
-            "type": "Feature", "id": f"leg-{leg['order']}", "geometry": geometry,
-            "properties": {
-                "kind": "leg", "order": leg["order"], "precision": leg["precision"],
-                "distance_km": leg["distance_km"], "name": leg["label"],
-                "from": leg["from_name"], "to": leg["to_name"], "route": leg["route"],
-                "summary": leg["summary"], "source_count": leg["source_count"],
-                "citations": _citations(leg, absolute),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"leg-{leg['order']}",
+                "geometry": geometry,
+                "properties": {
+                    "kind": "leg",
+                    "order": leg["order"],
+                    "precision": leg["precision"],
+                    "distance_km": leg["distance_km"],
+                    "name": leg["label"],
+                    "from": leg["from_name"],
+                    "to": leg["to_name"],
+                    "route": leg["route"],
+                    "summary": leg["summary"],
+                    "source_count": leg["source_count"],
+                    "citations": _citations(leg, absolute),
+                },
+            }
+        )
     for stop in page["stops"]:
         place = places[stop["place"]]
-        features.append({
-            "type": "Feature", "id": f"stop-{stop['number']}", "geometry": place_geometry(place),
-            "properties": {
-                "kind": "stop", "order": stop["number"], "precision": place["precision"],
-                "distance_km": None, "name": place["name"], "provenance": place["provenance"],
-                "source_count": place["source_count"], "citations": _citations(place, absolute),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"stop-{stop['number']}",
+                "geometry": place_geometry(place),
+                "properties": {
+                    "kind": "stop",
+                    "order": stop["number"],
+                    "precision": place["precision"],
+                    "distance_km": None,
+                    "name": place["name"],
+                    "provenance": place["provenance"],
+                    "source_count": place["source_count"],
+                    "citations": _citations(place, absolute),
+                },
+            }
+        )
     for n, hazard in enumerate(page["hazards"], 1):
         place = places.get(hazard["place"] or "")
-        features.append({
-            "type": "Feature", "id": f"hazard-{hazard['slug']}",
-            "geometry": place_geometry(place) if place else None,
-            "properties": {
-                "kind": "hazard", "order": n, "precision": hazard["precision"],
-                "distance_km": None, "name": hazard["name"], "hazard_kind": hazard["kind"],
-                "place": hazard["place_name"], "summary": hazard["summary"],
-                "source_count": hazard["source_count"],
-                "citations": _citations(hazard, absolute),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"hazard-{hazard['slug']}",
+                "geometry": place_geometry(place) if place else None,
+                "properties": {
+                    "kind": "hazard",
+                    "order": n,
+                    "precision": hazard["precision"],
+                    "distance_km": None,
+                    "name": hazard["name"],
+                    "hazard_kind": hazard["kind"],
+                    "place": hazard["place_name"],
+                    "summary": hazard["summary"],
+                    "source_count": hazard["source_count"],
+                    "citations": _citations(hazard, absolute),
+                },
+            }
+        )
     return {
         "type": "FeatureCollection",
         "name": page["title"],

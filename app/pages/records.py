@@ -131,11 +131,20 @@ def journey_stops(journey: Journey) -> list[Data]:
     """The places in order of travel, numbered from 1; a gap between legs adds a stop."""
     stops: list[Data] = []
     for leg in journey.legs:
-        ends = (leg.from_place, leg.to_place) if not stops or stops[-1]["place"] != \
-            leg.from_place.slug else (leg.to_place,)
+        ends = (
+            (leg.from_place, leg.to_place)
+            if not stops or stops[-1]["place"] != leg.from_place.slug
+            else (leg.to_place,)
+        )
         for place in ends:
-            stops.append({"number": len(stops) + 1, "place": place.slug, "name": place.name,
-                          "precision": place.precision})
+            stops.append(
+                {
+                    "number": len(stops) + 1,
+                    "place": place.slug,
+                    "name": place.name,
+                    "precision": place.precision,
+                }
+            )
     return stops
 
 
@@ -147,7 +156,7 @@ def hazard_data(hazard: Hazard) -> Data:
         "name": hazard.name,
         "kind": hazard.kind,
         "kind_label": kind.label,
-        "symbol": kind.symbol,
+        "icon": kind.icon,
         "color": kind.color,
         "summary": hazard.summary,
         "place": hazard.place.slug if hazard.place else None,
@@ -175,14 +184,15 @@ def discrepancy_data(disc: Discrepancy) -> Data:
     about = []
     for subject in disc.subjects:
         if subject.journey is not None:
-            about.append({"kind": "journey", "slug": subject.journey.slug,
-                          "name": subject.journey.title})
+            about.append(
+                {"kind": "journey", "slug": subject.journey.slug, "name": subject.journey.title}
+            )
         elif subject.hazard is not None:
-            about.append({"kind": "hazard", "slug": subject.hazard.slug,
-                          "name": subject.hazard.name})
+            about.append(
+                {"kind": "hazard", "slug": subject.hazard.slug, "name": subject.hazard.name}
+            )
         elif subject.place is not None:
-            about.append({"kind": "place", "slug": subject.place.slug,
-                          "name": subject.place.name})
+            about.append({"kind": "place", "slug": subject.place.slug, "name": subject.place.name})
     return {
         "slug": disc.slug,
         "topic": disc.topic,

@@ -114,7 +114,7 @@ class _Resolver:
 
     def _unique_slugs(self) -> None:
         for kind in ("sources", "places", "journeys", "hazards", "discrepancies"):
-            counts = Counter(getattr(r, "slug") for r in getattr(self.data, kind))
+            counts = Counter(r.slug for r in getattr(self.data, kind))
             for slug, n in counts.items():
                 if n > 1:
                     self.problems.append(f"seeds/{kind}.yaml: slug {slug!r} is used {n} times")
@@ -123,8 +123,10 @@ class _Resolver:
         for source in self.data.sources:
             path = self.seeds_dir / source.file
             if not path.is_file():
-                self.problems.append(f"seeds/sources.yaml: source {source.slug!r}: "
-                                     f"file {source.file!r} is not in seeds/")
+                self.problems.append(
+                    f"seeds/sources.yaml: source {source.slug!r}: "
+                    f"file {source.file!r} is not in seeds/"
+                )
                 continue
             raw = path.read_bytes()
             text = raw.decode("utf-8")
@@ -135,7 +137,7 @@ class _Resolver:
     def _resolve_areas(self) -> None:
         shapes: dict[str, dict[str, Any]] | None = None
         for place in self.data.places:
-            (kind, value), = place.area.items()
+            ((kind, value),) = place.area.items()
             where = f"seeds/places.yaml: place {place.slug!r}"
             if kind == "natural_earth":
                 if shapes is None:
@@ -225,16 +227,29 @@ class _Writer:
         for spec in self.data.sources:
             texts = self.r.texts[spec.slug]
             source = _upsert(
-                self.s, Source, {"slug": spec.slug}, file=spec.file, label=spec.label,
-                title=spec.title, author=spec.author, outlet=spec.outlet, date=spec.date,
-                notes=spec.notes, text=texts.text, sha256=texts.sha256,
+                self.s,
+                Source,
+                {"slug": spec.slug},
+                file=spec.file,
+                label=spec.label,
+                title=spec.title,
+                author=spec.author,
+                outlet=spec.outlet,
+                date=spec.date,
+                notes=spec.notes,
+                text=texts.text,
+                sha256=texts.sha256,
             )
             self.s.flush()
             self.sources[spec.slug] = source
             for p in texts.passages:
                 self.passages[(spec.slug, p.number)] = _upsert(
-                    self.s, Passage, {"source_id": source.id, "number": p.number},
-                    start=p.start, end=p.end, text=p.text,
+                    self.s,
+                    Passage,
+                    {"source_id": source.id, "number": p.number},
+                    start=p.start,
+                    end=p.end,
+                    text=p.text,
                 )
             self.s.execute(
                 delete(Passage).where(
@@ -248,11 +263,20 @@ class _Writer:
             area_kind, area_geojson, circle_km = self.r.areas[spec.slug]
             lat, lon = spec.anchor if spec.anchor else (None, None)
             self.places[spec.slug] = _upsert(
-                self.s, Place, {"slug": spec.slug}, name=spec.name, kind=spec.kind,
-                precision=spec.precision, provenance=spec.provenance,
-                provenance_note=spec.provenance_note, anchor_lat=lat, anchor_lon=lon,
-                anchor_note=spec.anchor_note, area_kind=area_kind,
-                area_geojson=area_geojson, circle_km=circle_km,
+                self.s,
+                Place,
+                {"slug": spec.slug},
+                name=spec.name,
+                kind=spec.kind,
+                precision=spec.precision,
+                provenance=spec.provenance,
+                provenance_note=spec.provenance_note,
+                anchor_lat=lat,
+                anchor_lon=lon,
+                anchor_note=spec.anchor_note,
+                area_kind=area_kind,
+                area_geojson=area_geojson,
+                circle_km=circle_km,
             )
         self.s.flush()
         for spec in self.data.places:
@@ -263,18 +287,28 @@ class _Writer:
     def _journeys(self) -> None:
         for position, spec in enumerate(self.data.journeys, 1):
             journey = _upsert(
-                self.s, Journey, {"slug": spec.slug}, position=position, title=spec.title,
-                who=spec.who, outcome=spec.outcome, outcome_label=spec.outcome_label,
-                kind=spec.kind, summary=spec.summary,
+                self.s,
+                Journey,
+                {"slug": spec.slug},
+                position=position,
+                title=spec.title,
+                who=spec.who,
+                outcome=spec.outcome,
+                outcome_label=spec.outcome_label,
+                kind=spec.kind,
+                summary=spec.summary,
             )
             self.s.flush()
             self.journeys[spec.slug] = journey
             for n, leg in enumerate(spec.legs, 1):
                 self.legs[f"{spec.slug}:{n}"] = _upsert(
-                    self.s, Leg, {"journey_id": journey.id, "position": n},
+                    self.s,
+                    Leg,
+                    {"journey_id": journey.id, "position": n},
                     from_place_id=self.places[leg.from_place].id,
                     to_place_id=self.places[leg.to_place].id,
-                    route=leg.route, summary=leg.summary,
+                    route=leg.route,
+                    summary=leg.summary,
                 )
             self.s.execute(
                 delete(Leg).where(Leg.journey_id == journey.id, Leg.position > len(spec.legs))
@@ -284,8 +318,13 @@ class _Writer:
     def _hazards(self) -> None:
         for position, spec in enumerate(self.data.hazards, 1):
             hazard = _upsert(
-                self.s, Hazard, {"slug": spec.slug}, position=position, name=spec.name,
-                kind=spec.kind, summary=spec.summary,
+                self.s,
+                Hazard,
+                {"slug": spec.slug},
+                position=position,
+                name=spec.name,
+                kind=spec.kind,
+                summary=spec.summary,
                 place_id=self.places[spec.place].id if spec.place else None,
             )
             journeys = [self.journeys[j] for j in spec.journeys]
@@ -302,14 +341,20 @@ class _Writer:
         slugs = set()
         for position, spec in enumerate(self.data.discrepancies, 1):
             disc = _upsert(
-                self.s, Discrepancy, {"slug": spec.slug}, position=position,
-                topic=spec.topic, summary=spec.summary,
+                self.s,
+                Discrepancy,
+                {"slug": spec.slug},
+                position=position,
+                topic=spec.topic,
+                summary=spec.summary,
             )
             self.s.flush()
             slugs.add(spec.slug)
             for n, side in enumerate(spec.sides, 1):
                 self.sides[f"{spec.slug}:{n}"] = _upsert(
-                    self.s, DiscrepancySide, {"discrepancy_id": disc.id, "position": n},
+                    self.s,
+                    DiscrepancySide,
+                    {"discrepancy_id": disc.id, "position": n},
                     label=side.label,
                 )
             self.s.execute(
@@ -354,12 +399,18 @@ class _Writer:
             targets = self._target(target)
             for position, c in enumerate(cited, 1):
                 _upsert(
-                    self.s, Citation, {"key": c.key}, position=position,
+                    self.s,
+                    Citation,
+                    {"key": c.key},
+                    position=position,
                     source_id=self.sources[c.source].id,
                     passage_id=self.passages[(c.source, c.passage)].id,
-                    exact=c.selector.exact, prefix=c.selector.prefix,
-                    suffix=c.selector.suffix, start_pos=c.selector.start,
-                    end_pos=c.selector.end, **targets,
+                    exact=c.selector.exact,
+                    prefix=c.selector.prefix,
+                    suffix=c.selector.suffix,
+                    start_pos=c.selector.start,
+                    end_pos=c.selector.end,
+                    **targets,
                 )
 
 

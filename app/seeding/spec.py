@@ -208,13 +208,13 @@ def _area(rec: _Record) -> dict[str, Any]:
     if not isinstance(area, dict) or len(area) != 1:
         rec.problem(f"area must be exactly one of {', '.join(AREA_KINDS)} (or circle_km)")
         return {"none": True}
-    (kind, value), = area.items()
+    ((kind, value),) = area.items()
     if kind == "circle_km":
         if not isinstance(value, int | float) or value <= 0:
             rec.problem("area.circle_km must be a positive number")
     elif kind == "natural_earth":
         if not isinstance(value, str):
-            rec.problem("area.natural_earth must be an ISO 3166 numeric code as text, e.g. \"408\"")
+            rec.problem('area.natural_earth must be an ISO 3166 numeric code as text, e.g. "408"')
     elif kind == "line":
         if not isinstance(value, list) or len(value) < 2:
             rec.problem("area.line must be a list of at least two [lat, lon] points")
@@ -346,7 +346,7 @@ def _parse_discrepancies(
                 and len(subject) == 1
                 and next(iter(subject)) in ("journey", "hazard", "place")
             ):
-                (kind, slug), = subject.items()
+                ((kind, slug),) = subject.items()
                 about.append((kind, str(slug)))
             else:
                 rec.problem(f"'about' entry {subject!r} must be {{journey|hazard|place: slug}}")

@@ -13,7 +13,13 @@ bp = Blueprint("atlas", __name__)
 @bp.get("/")
 def home() -> Response:
     data = home_page()
-    parts = journey_map(data["map"]["journeys"], data["map"]["hazards"], data["map"]["places"])
+    parts = journey_map(
+        data["map"]["journeys"],
+        data["map"]["hazards"],
+        data["map"]["places"],
+        show_hazards=False,
+        legend_open=False,
+    )
     return html_response("home.html", data, map=parts)
 
 

@@ -24,7 +24,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
-        data = {"error": exc.name.lower(), "message": exc.description, "known": []}
+        data: dict[str, object] = {
+            "error": exc.name.lower(),
+            "message": exc.description,
+            "known": [],
+        }
         if _wants_json():
             return json_response(data, status=status)
         return html_response("not_found.html", {**data, "title": exc.name}, status=status)

@@ -36,5 +36,4 @@ def show_json(slug: str) -> Response:
 @bp.get("/journeys/<slug>.geojson")
 def show_geojson(slug: str) -> Response:
     root = request.url_root.rstrip("/")
-    return json_response(journey_geojson(journey_page(slug), root),
-                         mimetype="application/geo+json")
+    return json_response(journey_geojson(journey_page(slug), root), mimetype="application/geo+json")

@@ -18,16 +18,20 @@ def json_response(data: Any, status: int = 200, mimetype: str = "application/jso
 
 
 def html_response(template: str, data: Data, status: int = 200, **extra: Any) -> Response:
-    return Response(render_template(template, data=data, **extra), status=status,
-                    mimetype="text/html")
-
-
-def map_options() -> MapOptions:
-    return MapOptions(
-        boundaries_url=url_for("static", filename=COUNTRIES_GEOJSON),
-        online_tiles=bool(current_app.config["ONLINE_TILES"]),
+    return Response(
+        render_template(template, data=data, **extra), status=status, mimetype="text/html"
     )
 
 
-def journey_map(journeys: list[Data], hazards: list[Data], places: list[Data]) -> MapParts:
-    return render_parts(build_map(journeys, hazards, places, map_options()))
+def map_options(**choices: bool) -> MapOptions:
+    return MapOptions(
+        boundaries_url=url_for("static", filename=COUNTRIES_GEOJSON),
+        online_tiles=bool(current_app.config["ONLINE_TILES"]),
+        **choices,
+    )
+
+
+def journey_map(
+    journeys: list[Data], hazards: list[Data], places: list[Data], **choices: bool
+) -> MapParts:
+    return render_parts(build_map(journeys, hazards, places, map_options(**choices)))
