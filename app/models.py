@@ -34,6 +34,18 @@ AREA_KINDS = ("natural_earth", "circle", "line", "none")
 ROUTES = ("known", "untold")
 
 
+class DatasetRevision(Base):
+    """One row: the revision of the content. Every cached page is keyed by it, so
+    every worker process sees a change as soon as it is committed."""
+
+    __tablename__ = "dataset_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int]
+    # SHA-256 of the seed data last loaded; an unchanged seed leaves the revision alone.
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
 class Source(Base):
     __tablename__ = "source"
 

@@ -25,6 +25,7 @@ from ..annotation import (
 from ..models import (
     Base,
     Citation,
+    DatasetRevision,
     Discrepancy,
     DiscrepancySide,
     DiscrepancySubject,
@@ -423,6 +424,27 @@ def _subject_key(subject: DiscrepancySubject) -> tuple[str, str]:
     return ("place", subject.place.slug)
 
 
+def _content_hash(seeds_dir: Path, data: SeedData, resolver: _Resolver) -> str:
+    """What the seeded content depends on: the data files, the articles, the areas."""
+    digest = hashlib.sha256()
+    for path in sorted(seeds_dir.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for source in data.sources:
+        digest.update(resolver.texts[source.slug].sha256.encode())
+    digest.update(json.dumps(resolver.areas, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _bump_revision(session: Session, content_hash: str) -> None:
+    """A new revision only when the content changed, so a repeated seed changes nothing."""
+    revision = session.get(DatasetRevision, 1)
+    if revision is None:
+        session.add(DatasetRevision(id=1, number=1, content_hash=content_hash))
+    elif revision.content_hash != content_hash:
+        revision.number += 1
+        revision.content_hash = content_hash
+
+
 def seed_database(session: Session, seeds_dir: Path, natural_earth: Path) -> SeedReport:
     """Verify everything first; write only if all of it holds, in one transaction."""
     data = read_seed_files(seeds_dir)
@@ -432,6 +454,7 @@ def seed_database(session: Session, seeds_dir: Path, natural_earth: Path) -> See
         raise SeedError(resolver.problems)
     try:
         _Writer(session, data, resolver).write()
+        _bump_revision(session, _content_hash(seeds_dir, data, resolver))
         session.commit()
     except Exception:
         session.rollback()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..pages.builders import home_page
+from ..pages.cache import cached
 from .rendering import html_response, journey_map, json_response
 
 bp = Blueprint("atlas", __name__)
@@ -12,17 +13,26 @@ bp = Blueprint("atlas", __name__)
 
 @bp.get("/")
 def home() -> Response:
-    data = home_page()
-    parts = journey_map(
-        data["map"]["journeys"],
-        data["map"]["hazards"],
-        data["map"]["places"],
-        show_hazards=False,
-        legend_open=False,
+    data = cached("home", home_page)
+    parts = cached(
+        "home-map",
+        lambda: journey_map(
+            data["map"]["journeys"],
+            data["map"]["hazards"],
+            data["map"]["places"],
+            show_hazards=False,
+            legend_open=False,
+        ),
     )
     return html_response("home.html", data, map=parts)
 
 
+@bp.get("/health")
+def health() -> Response:
+    """An empty answer: the reference the benchmarks measure page serving against."""
+    return Response(status=204)
+
+
 @bp.get("/index.json")
 def home_json() -> Response:
-    return json_response(home_page())
+    return json_response(cached("home", home_page))

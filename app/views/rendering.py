@@ -23,15 +23,22 @@ def html_response(template: str, data: Data, status: int = 200, **extra: Any) ->
     )
 
 
-def map_options(**choices: bool) -> MapOptions:
+def map_options(*, show_hazards: bool = True, legend_open: bool = True) -> MapOptions:
     return MapOptions(
         boundaries_url=url_for("static", filename=COUNTRIES_GEOJSON),
         online_tiles=bool(current_app.config["ONLINE_TILES"]),
-        **choices,
+        show_hazards=show_hazards,
+        legend_open=legend_open,
     )
 
 
 def journey_map(
-    journeys: list[Data], hazards: list[Data], places: list[Data], **choices: bool
+    journeys: list[Data],
+    hazards: list[Data],
+    places: list[Data],
+    *,
+    show_hazards: bool = True,
+    legend_open: bool = True,
 ) -> MapParts:
-    return render_parts(build_map(journeys, hazards, places, map_options(**choices)))
+    options = map_options(show_hazards=show_hazards, legend_open=legend_open)
+    return render_parts(build_map(journeys, hazards, places, options))

@@ -1,0 +1,42 @@
+"""Built pages, kept per dataset revision: the revision row is read on every
+request (one indexed lookup), so a change committed by any process is seen by
+all of them at once, and nothing stale is ever served."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from flask import request
+
+from ..extensions import db
+from ..models import DatasetRevision
+
+T = TypeVar("T")
+
+_MAX_ENTRIES = 256
+_entries: OrderedDict[Hashable, object] = OrderedDict()
+_lock = threading.Lock()
+
+
+def dataset_revision() -> int:
+    revision = db.session.get(DatasetRevision, 1)
+    return revision.number if revision is not None else 0
+
+
+def cached(key: Hashable, build: Callable[[], T]) -> T:
+    """The value of `build()` for this key, built at most once per dataset revision.
+    Exceptions (an unknown slug) are not cached."""
+    full_key = (dataset_revision(), request.script_root, key)
+    with _lock:
+        if full_key in _entries:
+            _entries.move_to_end(full_key)
+            return _entries[full_key]  # type: ignore[return-value]
+    value = build()
+    with _lock:
+        _entries[full_key] = value
+        while len(_entries) > _MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
