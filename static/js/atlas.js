@@ -28,6 +28,12 @@
   });
 
   window.addEventListener("load", function () {
+    // On a phone the legend would hide the map: start it folded (one tap opens it).
+    if (window.matchMedia("(max-width: 700px)").matches) {
+      document.querySelectorAll(".atlas-legend details[open]").forEach(function (d) {
+        d.open = false;
+      });
+    }
     if (location.hash.length > 1) show(decodeURIComponent(location.hash.slice(1)), false);
   });
 })();
