@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .extensions import db
 from .seeding import SeedError, seed_database
 
 
 @click.command("seed")
+@with_appcontext
 @click.option(
     "--seeds-dir",
     type=click.Path(file_okay=False, path_type=Path),

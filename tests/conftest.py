@@ -35,9 +35,7 @@ CHROMIUM_ARGS = [
 
 
 def make_app(db_path: Path, **config: Any) -> Flask:
-    app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", **config}
-    )
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", **config})
     with app.app_context():
         upgrade()  # the schema comes only from the migrations
     return app
@@ -136,10 +134,11 @@ class PageWatch:
         context.route("**/*", route)
         page.on("request", lambda req: self.requests.append(req.url))
         page.on("requestfailed", lambda req: self.failed.append(req.url))
-        page.on("response", lambda res: res.status >= 400 and self.failed.append(
-            f"{res.status} {res.url}"))
-        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(
-            msg.text))
+        page.on(
+            "response",
+            lambda res: res.status >= 400 and self.failed.append(f"{res.status} {res.url}"),
+        )
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
         page.on("pageerror", lambda err: self.page_errors.append(str(err)))
 
     def assert_clean(self) -> None:

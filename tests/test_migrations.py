@@ -8,9 +8,22 @@ from sqlalchemy import inspect
 from app.extensions import db
 from app.models import Base
 
-TABLES = {"source", "passage", "place", "journey", "leg", "hazard", "citation",
-          "discrepancy", "discrepancy_side", "discrepancy_subject", "hazard_journey",
-          "hazard_leg", "dataset_revision", "alembic_version"}
+TABLES = {
+    "source",
+    "passage",
+    "place",
+    "journey",
+    "leg",
+    "hazard",
+    "citation",
+    "discrepancy",
+    "discrepancy_side",
+    "discrepancy_subject",
+    "hazard_journey",
+    "hazard_leg",
+    "dataset_revision",
+    "alembic_version",
+}
 
 
 def test_upgrade_from_nothing_builds_every_table(empty_app):

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import REPO, SEEDS, seed
 from flask import Flask
 from sqlalchemy import inspect, select, text
 
 from app.extensions import db
 from app.models import Citation, Hazard, Journey, Leg, Passage, Place, Source, hazard_journey
-from conftest import REPO, SEEDS, seed
 
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
 CHILLING_DETAILS = "003_034db0b0d53b2bb3.txt"
@@ -68,7 +68,14 @@ def source_text(seeds_dir: Path, slug: str) -> str:
 
 
 def seed_cli(runner: Any, seeds_dir: Path) -> Any:
-    return runner.invoke(args=["seed", "--seeds-dir", str(seeds_dir)])
+    """`flask seed --seeds-dir DIR`. The app context is pushed here so that these tests
+    check the loader's behaviour; whether the command pushes its own is checked by
+    test_the_seed_command_runs_under_the_test_cli_runner_without_a_context_pushed_by_hand."""
+    with runner.app.app_context():
+        result = runner.invoke(args=["seed", "--seeds-dir", str(seeds_dir)])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
 
 
 def assert_refused(result: Any, *expected: str) -> None:
@@ -119,6 +126,7 @@ def test_vientiane_is_recorded_as_a_city_in_laos_and_the_journey_ends_in_south_k
         journey = db.session.scalars(select(Journey).where(Journey.slug == "roh-family")).one()
         stops = [journey.legs[0].from_place] + [leg.to_place for leg in journey.legs]
         vientiane = next(p for p in stops if p.slug == "vientiane")
+        assert (vientiane.kind, vientiane.precision) == ("city", "city")
         assert vientiane.country is not None and vientiane.country.name == "Laos"
         last = stops[-1]
         assert "South Korea" in (last.name, last.country.name if last.country else None)
@@ -145,9 +153,7 @@ def test_every_citation_is_the_exact_text_at_its_position_inside_its_passage(see
             assert passage.source_id == source.id, where
             assert passage.start <= c.start_pos < c.end_pos <= passage.end, where
             containing = [
-                p.number
-                for p in source.passages
-                if p.start <= c.start_pos and c.end_pos <= p.end
+                p.number for p in source.passages if p.start <= c.start_pos and c.end_pos <= p.end
             ]
             assert containing == [passage.number], where
 
@@ -182,6 +188,15 @@ def test_the_articles_are_byte_identical_to_the_shared_originals():
 # ---------------------------------------------------------------- refusals
 
 
+def test_the_seed_command_runs_under_the_test_cli_runner_without_a_context_pushed_by_hand(
+    empty_app, runner
+):
+    result = runner.invoke(args=["seed", "--seeds-dir", str(SEEDS)])
+
+    assert result.exit_code == 0, f"{result.exception!r}\n{result.output}"
+    assert dump_database(empty_app)["journey"] != []
+
+
 def test_a_quote_changed_by_one_character_is_refused_and_nothing_changes(
     empty_app, runner, seeds_copy
 ):
@@ -214,9 +229,7 @@ def test_an_ambiguous_quote_is_refused_with_its_count_and_accepted_with_a_prefix
     sentence = repeated_sentence(article)
     count = article.count(sentence)
     hazards = read_yaml(seeds_copy / "hazards.yaml")
-    hazard = next(
-        h for h in hazards if all(c["quote"] != sentence for c in h["citations"])
-    )
+    hazard = next(h for h in hazards if all(c["quote"] != sentence for c in h["citations"]))
     hazard["citations"].append({"source": slug, "quote": sentence})
     write_yaml(seeds_copy / "hazards.yaml", hazards)
 

@@ -7,9 +7,20 @@ from collections.abc import Iterable
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Citation, Discrepancy, DiscrepancySubject, Hazard, Journey, Place, Source
+from ..models import (
+    Citation,
+    Discrepancy,
+    DiscrepancySide,
+    DiscrepancySubject,
+    Hazard,
+    Journey,
+    Leg,
+    Place,
+    Source,
+)
 from ..vocabulary import HAZARD_KINDS
 from .records import (
     Data,
@@ -23,6 +34,19 @@ from .records import (
     leg_label,
     place_data,
     source_name,
+)
+
+# What a source page says about each citation: the record it supports (loaded in
+# one query per relationship rather than one per citation).
+CITED_BY = (
+    selectinload(Citation.passage),
+    selectinload(Citation.journey),
+    selectinload(Citation.leg).options(
+        selectinload(Leg.journey), selectinload(Leg.from_place), selectinload(Leg.to_place)
+    ),
+    selectinload(Citation.hazard).options(selectinload(Hazard.journeys)),
+    selectinload(Citation.place),
+    selectinload(Citation.discrepancy_side).options(selectinload(DiscrepancySide.discrepancy)),
 )
 
 
@@ -242,13 +266,20 @@ def _cited_by(citation: Citation) -> Data:
     }
 
 
+def citation_exists(key: str) -> bool:
+    return db.session.scalar(select(Citation.id).where(Citation.key == key)) is not None
+
+
 def source_page(slug: str, cite: str | None = None) -> Data:
     source = db.session.scalars(select(Source).where(Source.slug == slug)).one_or_none()
     if source is None:
         raise NotFound("source", slug, [source_summary(s) for s in _sources()])
     citations = list(
         db.session.scalars(
-            select(Citation).where(Citation.source_id == source.id).order_by(Citation.start_pos)
+            select(Citation)
+            .where(Citation.source_id == source.id)
+            .order_by(Citation.start_pos)
+            .options(*CITED_BY)
         )
     )
     by_passage: dict[int, list[Data]] = {}

@@ -21,9 +21,14 @@ _entries: OrderedDict[Hashable, object] = OrderedDict()
 _lock = threading.Lock()
 
 
-def dataset_revision() -> int:
+def dataset_revision() -> tuple[str, int, str]:
+    """Which content this process is looking at: the database, and its revision
+    (number and content hash, so a rebuilt database never matches an old one)."""
     revision = db.session.get(DatasetRevision, 1)
-    return revision.number if revision is not None else 0
+    database = db.engine.url.render_as_string(hide_password=True)
+    if revision is None:
+        return (database, 0, "")
+    return (database, revision.number, revision.content_hash)
 
 
 def cached(key: Hashable, build: Callable[[], T]) -> T:

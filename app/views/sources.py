@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ..pages.builders import source_page, sources_index
+from ..pages.builders import citation_exists, source_page, sources_index
 from ..pages.cache import cached
 from ..pages.records import Data
 from .rendering import html_response, json_response
@@ -14,6 +14,8 @@ bp = Blueprint("sources", __name__)
 
 def _source(slug: str) -> Data:
     cite = request.args.get("cite")
+    if cite and not citation_exists(cite):
+        cite = None  # an unknown key highlights nothing (and cannot flood the cache)
     return cached(("source", slug, cite), lambda: source_page(slug, cite))
 
 
