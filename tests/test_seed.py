@@ -68,11 +68,8 @@ def source_text(seeds_dir: Path, slug: str) -> str:
 
 
 def seed_cli(runner: Any, seeds_dir: Path) -> Any:
-    """`flask seed --seeds-dir DIR`. The app context is pushed here so that these tests
-    check the loader's behaviour; whether the command pushes its own is checked by
-    test_the_seed_command_runs_under_the_test_cli_runner_without_a_context_pushed_by_hand."""
-    with runner.app.app_context():
-        result = runner.invoke(args=["seed", "--seeds-dir", str(seeds_dir)])
+    """`flask seed --seeds-dir DIR`, as the command line runs it."""
+    result = runner.invoke(args=["seed", "--seeds-dir", str(seeds_dir)])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result
