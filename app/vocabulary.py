@@ -55,10 +55,10 @@ JOURNEY_KINDS: dict[str, str] = {
 PLACE_KINDS = ("country", "region", "city", "river", "border", "camp", "facility", "route-area")
 
 PRECISION_LABELS: dict[str, str] = {
-    "point": "exact point",
-    "city": "approximate: known only to the city",
-    "region": "approximate: known only to the region",
-    "country": "approximate: known only to the country",
-    "river": "approximate: known only to the river",
-    "unknown": "location unknown",
+    "point": "Exact point",
+    "city": "Approximate: known only to the city",
+    "region": "Approximate: known only to the region",
+    "country": "Approximate: known only to the country",
+    "river": "Approximate: known only to the river",
+    "unknown": "Location unknown",
 }

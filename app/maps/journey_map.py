@@ -37,7 +37,7 @@ BOUNDARY_STYLE = {
     "fillOpacity": 1,
     "opacity": 1,
 }
-HAZARD_RING_PX = 30
+HAZARD_RING_PX = 34
 
 
 @dataclass(frozen=True)
@@ -153,9 +153,11 @@ def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> fo
     )
 
 
-def _leg_line(
+def _leg_lines(
     journey: Data, leg: Data, color: str, places: dict[str, Data], options: MapOptions
-) -> folium.PolyLine | None:
+) -> tuple[folium.PolyLine, folium.PolyLine] | None:
+    """The drawn leg (dashed when approximate, with its arrow) and, under it, a wide
+    transparent solid line that takes clicks, so the gaps between dashes answer too."""
     start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
     if leg["route"] != "known" or not start or not end:
         return None  # an untold route is not drawn: a line would claim a crossing
@@ -170,7 +172,7 @@ def _leg_line(
             summary=leg["summary"],
             facts=[distance] + (["The route defectors avoid"] if blocked else []),
             approximate=(
-                "the ends are known only to their country, region or city; "
+                "Approximate: the ends are known only to their country, region or city; "
                 "the line joins representative points"
             )
             if leg["approximate"]
@@ -184,9 +186,16 @@ def _leg_line(
         weight=4 if not blocked else 3,
         opacity=0.9,
         dash_array=("2 8" if blocked else "10 8") if leg["approximate"] else None,
+        interactive=False,
+    )
+    hit = folium.PolyLine(
+        [start, end],
+        color=color,
+        weight=18,
+        opacity=0,
         tooltip=folium.Tooltip(map_text(f"{title} ({distance})")),
     )
-    popup.add_to(line)
+    popup.add_to(hit)
     PolyLineTextPath(
         line,
         "✕" if blocked else "►",
@@ -194,7 +203,7 @@ def _leg_line(
         offset=6,
         attributes={"fill": color, "font-size": "18"},
     ).add_to(line)
-    return line
+    return line, hit
 
 
 def _hazard_marker(
@@ -224,7 +233,7 @@ def _hazard_marker(
             summary=hazard["summary"],
             facts=[f"Where: {hazard['place_name']}"],
             approximate=(
-                "shown beside " + hazard["place_name"] + "; the sources give no exact spot"
+                f"Approximate: shown beside {hazard['place_name']}; the sources give no exact spot"
             )
             if hazard["approximate"]
             else None,
@@ -237,7 +246,9 @@ def _hazard_marker(
         icon=icon,
         popup=popup,
         tooltip=folium.Tooltip(map_text(label)),
+        # Leaflet sets the title as text, so static/js/atlas.js decodes the references.
         title=map_text(label),
+        z_index_offset=2000,  # hazards sit on a ring around their place, above its stop
     )
 
 
@@ -261,6 +272,9 @@ def build_map(
         control_scale=True,
         world_copy_jump=True,
     )
+    # Folium passes max_zoom/min_zoom only to tile layers; the map itself needs them
+    # (with no tile layer, fitting a single point would otherwise zoom without end).
+    fmap.options.update({"maxZoom": 12, "minZoom": 2})
     BoundaryLayer(
         options.boundaries_url,
         map_text("Country outlines (offline)"),
@@ -294,15 +308,17 @@ def build_map(
         name = "Route: legs and stops" if len(journeys) == 1 else f"Journey: {journey['title']}"
         group = folium.FeatureGroup(name=map_text(name), show=True)
         for leg in journey["legs"]:
-            line = _leg_line(journey, leg, color, by_slug, options)
-            if line is not None:
+            lines = _leg_lines(journey, leg, color, by_slug, options)
+            if lines is not None:
+                line, hit = lines
                 line.add_to(group)
+                hit.add_to(group)
                 key = (
                     f"leg-{leg['order']}"
                     if len(journeys) == 1
                     else f"{journey['slug']}-leg-{leg['order']}"
                 )
-                index[key] = line
+                index[key] = hit
         for stop in journey["stops"]:
             place = by_slug[stop["place"]]
             if place["anchor"]:
@@ -338,7 +354,8 @@ def build_map(
         group.add_to(fmap)
 
     if points:
-        fmap.fit_bounds(_bounds(points), padding=(30, 30))
+        # A journey told within one country has a single point: cap the zoom.
+        fmap.fit_bounds(_bounds(points), padding=(30, 30), max_zoom=7)
     if options.show_legend:
         Legend(
             render(

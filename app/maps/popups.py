@@ -6,6 +6,7 @@ HTML, JavaScript template strings and Folium's server-side Jinja pass alike.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from ..escaping import map_markup
+
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 _env = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -26,4 +29,5 @@ _env = Environment(
 def render(template: str, **context: Any) -> Markup:
     html = _env.get_template(template).render(**context)
     # Folium joins popup HTML into one line of JavaScript; keep it on one line.
-    return map_markup(" ".join(html.split()))
+    # (ASCII whitespace only: a no-break space in a quote is part of the quote.)
+    return map_markup(_ASCII_SPACE.sub(" ", html).strip())

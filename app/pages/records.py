@@ -163,6 +163,8 @@ def hazard_data(hazard: Hazard) -> Data:
         "place_name": hazard.place.name if hazard.place else "place not told",
         "precision": hazard.place.precision if hazard.place else "unknown",
         "approximate": is_approximate(hazard.place) if hazard.place else True,
+        # Drawn on the map only where its place has a location to draw.
+        "mapped": hazard.place is not None and anchor(hazard.place) is not None,
         "journeys": [
             {"slug": j.slug, "title": j.title, "url": url_for("journeys.show", slug=j.slug)}
             for j in hazard.journeys

@@ -27,7 +27,28 @@
     if (button) show(button.getAttribute("data-feature"), true);
   });
 
+  // Marker titles reach Leaflet as escaped text (see app/escaping.py), and Leaflet
+  // sets a title as plain text: decode the character references once, for display.
+  // (A detached textarea parses its content as text: nothing in it can run.)
+  var scratch = document.createElement("textarea");
+  function decodeTitle(layer) {
+    if (layer.options && layer.options.title && !layer._atlasTitleDecoded) {
+      scratch.innerHTML = layer.options.title;
+      layer.options.title = scratch.value;
+      layer._atlasTitleDecoded = true;
+    }
+    if (layer._icon && layer.options.title) layer._icon.title = layer.options.title;
+  }
+
+  function decodeTitles() {
+    (window.atlasMaps || []).forEach(function (entry) {
+      entry.map.eachLayer(decodeTitle);
+      entry.map.on("layeradd", function (event) { decodeTitle(event.layer); });
+    });
+  }
+
   window.addEventListener("load", function () {
+    decodeTitles();
     // On a phone the legend would hide the map: start it folded (one tap opens it).
     if (window.matchMedia("(max-width: 700px)").matches) {
       document.querySelectorAll(".atlas-legend details[open]").forEach(function (d) {
