@@ -335,6 +335,28 @@ def test_every_hazard_symbol_can_be_clicked_in_the_first_view(page_watch, live_s
     watch.assert_clean()
 
 
+@pytest.mark.parametrize("slug", SEED_JOURNEYS)
+def test_no_hazard_symbol_hides_a_numbered_stop_in_the_first_view(page_watch, live_server, slug):
+    """Hazard symbols are drawn above stops, so they are moved aside where they would cover one."""
+    page, watch = page_watch
+    journey = get_json(live_server.url, f"/journeys/{slug}.json")
+    open_map_page(page, journey_url(live_server, slug), watch, outlines=False)
+    page.locator(".map-frame").scroll_into_view_if_needed()
+    covered = page.evaluate(
+        """() => {
+            const stops = document.querySelectorAll(".leaflet-marker-icon .atlas-stop");
+            return Array.from(stops).filter((stop) => {
+                const r = stop.getBoundingClientRect();
+                const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                return hit && hit.closest(".leaflet-marker-icon .atlas-hazard");
+            }).map((stop) => stop.textContent);
+        }"""
+    )
+    assert len(journey["stops"]) > 0
+    assert covered == [], f"stops hidden under a hazard symbol: {covered}"
+    watch.assert_clean()
+
+
 @pytest.mark.parametrize(("width", "height", "label"), [(1366, 900, "wide"), (390, 844, "narrow")])
 @pytest.mark.parametrize(("path", "name"), [("/", "home"), ("/journeys/roh-family", "roh-family")])
 def test_screenshots_of_the_maps_are_kept_as_evidence(

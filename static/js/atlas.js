@@ -47,8 +47,46 @@
     });
   }
 
+  // Hazard symbols sit on a ring around their place; at low zoom a ring can fall on
+  // another place's numbered stop. Push such a symbol outward along its ring until
+  // both can be seen and clicked (in screen pixels, so the map claims no new spot).
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  function spreadHazards(map) {
+    var container = map.getContainer();
+    var stops = Array.prototype.map.call(
+      container.querySelectorAll(".leaflet-marker-icon .atlas-stop"),
+      function (el) { return el.getBoundingClientRect(); }
+    );
+    map.eachLayer(function (layer) {
+      if (!layer._icon || !layer._icon.querySelector(".atlas-hazard")) return;
+      var icon = layer._icon;
+      if (icon._atlasMargin === undefined) {
+        icon._atlasMargin = [parseFloat(icon.style.marginLeft), parseFloat(icon.style.marginTop)];
+      }
+      var base = icon._atlasMargin;
+      icon.style.marginLeft = base[0] + "px";
+      icon.style.marginTop = base[1] + "px";
+      var size = icon.offsetWidth / 2;
+      var dx = -(base[0] + size), dy = -(base[1] + size);  // ring offset of its centre
+      var length = Math.hypot(dx, dy) || 1;
+      for (var step = 1; step <= 6; step++) {
+        var rect = icon.getBoundingClientRect();
+        if (!stops.some(function (stop) { return overlaps(rect, stop); })) break;
+        icon.style.marginLeft = base[0] - (dx / length) * 10 * step + "px";
+        icon.style.marginTop = base[1] - (dy / length) * 10 * step + "px";
+      }
+    });
+  }
+
   window.addEventListener("load", function () {
     decodeTitles();
+    (window.atlasMaps || []).forEach(function (entry) {
+      spreadHazards(entry.map);
+      entry.map.on("zoomend overlayadd", function () { spreadHazards(entry.map); });
+    });
     // On a phone the legend would hide the map: start it folded (one tap opens it).
     if (window.matchMedia("(max-width: 700px)").matches) {
       document.querySelectorAll(".atlas-legend details[open]").forEach(function (d) {
