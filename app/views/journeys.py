@@ -13,7 +13,8 @@ from .rendering import html_response, journey_map, json_response
 bp = Blueprint("journeys", __name__)
 
 
-def _journey(slug: str) -> Data:
+def journey_data(slug: str) -> Data:
+    """A journey page's data, built once per dataset revision (also for other views)."""
     return cached(("journey", slug), lambda: journey_page(slug))
 
 
@@ -29,7 +30,7 @@ def index_json() -> Response:
 
 @bp.get("/journeys/<slug>")
 def show(slug: str) -> Response:
-    data = _journey(slug)
+    data = journey_data(slug)
     parts = cached(
         ("journey-map", slug), lambda: journey_map([data], data["hazards"], data["places"])
     )
@@ -38,13 +39,13 @@ def show(slug: str) -> Response:
 
 @bp.get("/journeys/<slug>.json")
 def show_json(slug: str) -> Response:
-    return json_response(_journey(slug))
+    return json_response(journey_data(slug))
 
 
 @bp.get("/journeys/<slug>.geojson")
 def show_geojson(slug: str) -> Response:
     root = request.url_root.rstrip("/")
     return json_response(
-        cached(("geojson", slug, root), lambda: journey_geojson(_journey(slug), root)),
+        cached(("geojson", slug, root), lambda: journey_geojson(journey_data(slug), root)),
         mimetype="application/geo+json",
     )

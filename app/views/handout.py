@@ -1,0 +1,26 @@
+"""The printable handout of a journey: a static SVG map, the itinerary, the hazards,
+the quoted passages and a numbered reference list (A4 and Letter, by print CSS)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from ..maps.svg_map import journey_svg
+from ..pages.cache import cached
+from ..pages.handout import handout_data
+from .journeys import journey_data
+from .rendering import html_response
+
+bp = Blueprint("handout", __name__)
+
+
+@bp.get("/journeys/<slug>/handout")
+def show(slug: str) -> Response:
+    root = request.url_root.rstrip("/")
+
+    def build() -> tuple[dict[str, object], str]:
+        page = journey_data(slug)
+        return handout_data(page, root), journey_svg(page, current_app.config["NATURAL_EARTH_PATH"])
+
+    data, svg = cached(("handout", slug, root), build)
+    return html_response("handout.html", data, svg=svg)
