@@ -3,8 +3,10 @@ a live server on loopback, and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -34,8 +37,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Set by scripts/test.sh for its second run: a throwaway PostgreSQL server on loopback.
+POSTGRES_URL = os.environ.get("ATLAS_TEST_POSTGRES")
+
+
+def database_url(db_path: Path) -> str:
+    """A new, empty database for one app: a SQLite file, or a fresh PostgreSQL database
+    on the test server when ATLAS_TEST_POSTGRES is set."""
+    if not POSTGRES_URL:
+        return f"sqlite:///{db_path}"
+    name = "atlas_" + uuid.uuid4().hex[:12]
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
 def make_app(db_path: Path, **config: Any) -> Flask:
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", **config})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url(db_path), **config})
     with app.app_context():
         upgrade()  # the schema comes only from the migrations
     return app
