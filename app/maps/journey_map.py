@@ -45,6 +45,12 @@ class MapOptions:
     boundaries_url: str
     online_tiles: bool = True
     link_target: str = "_self"
+    # Embeds open passages in a new tab; "noopener" keeps that tab from reaching back.
+    link_rel: str = ""
+    # Zoom, layers and fullscreen buttons (an embed may go without them).
+    show_controls: bool = True
+    # Off in embeds, so a wheel over the frame scrolls the host page instead.
+    scroll_wheel_zoom: bool = True
     show_legend: bool = True
     legend_open: bool = True
     # The overview map starts with hazards hidden (they stay one click away in the layers).
@@ -75,6 +81,7 @@ def _citation_context(item: Data, options: MapOptions) -> Data:
         "citations": item["citations"],
         "source_count": item["source_count"],
         "link_target": options.link_target,
+        "link_rel": options.link_rel,
     }
 
 
@@ -271,6 +278,8 @@ def build_map(
         location=[30, 115],
         control_scale=True,
         world_copy_jump=True,
+        zoom_control=options.show_controls,
+        scroll_wheel_zoom=options.scroll_wheel_zoom,
     )
     # Folium passes max_zoom/min_zoom only to tile layers; the map itself needs them
     # (with no tile layer, fitting a single point would otherwise zoom without end).
@@ -371,8 +380,9 @@ def build_map(
                 open=options.legend_open,
             )
         ).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    Fullscreen(position="topleft").add_to(fmap)
+    if options.show_controls:
+        folium.LayerControl(collapsed=True).add_to(fmap)
+        Fullscreen(position="topleft").add_to(fmap)
     FeatureIndex(index).add_to(fmap)
     return fmap
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import atlas, errors, handout, hazards, journeys, sources
+from . import atlas, embed, errors, framing, handout, hazards, journeys, present, sources
 
 
 def register(app: Flask) -> None:
-    for module in (atlas, journeys, sources, hazards, handout):
+    for module in (atlas, journeys, sources, hazards, handout, present):
         app.register_blueprint(module.bp)
+    app.register_blueprint(embed.bp)
     errors.register(app)
+    framing.register(app)

@@ -1,0 +1,310 @@
+"""Embeds: a journey's map alone, made to fill another site's iframe, and the oEmbed
+endpoint through which a CMS turns a journey URL into that iframe.
+
+Options of /embed/journeys/<slug> (query string; a value not listed is ignored and
+the default used):
+
+    leg=N         fit the map to leg N and open its popup (a drawn leg; default: the
+                  whole journey)
+    hazards=0|1   hazard layers shown (1, default) or hidden (0: one click away in the
+                  layers, when controls are shown)
+    controls=0|1  zoom, layers and fullscreen buttons and the legend (default 1)
+    legend=0|1    the legend alone (default: as controls)
+    scroll=0|1    mouse-wheel zoom (default 0, so the wheel scrolls the host page)
+    classroom=1, lang=TAG
+                  accepted and passed on to every link into the atlas; no effect yet
+
+An embed never offers the online tile layer: it requests nothing from another host.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import Blueprint, Response, current_app, request, url_for
+from markupsafe import escape
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from ..maps.journey_map import MapParts, build_map, render_parts
+from ..pages.builders import NotFound, sources_index
+from ..pages.cache import cached
+from ..pages.records import Data
+from .journeys import journey_data
+from .rendering import html_response, json_response, map_options
+
+bp = Blueprint("embed", __name__)
+
+OEMBED_SIZE = (800, 500)  # width, height when the consumer sets no maximum
+_FLAGS = {"0": False, "1": True}
+_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
+_LEG = re.compile(r"[1-9][0-9]{0,3}")
+
+
+def _flag(args: Mapping[str, str], name: str, default: bool) -> bool:
+    return _FLAGS.get(args.get(name, ""), default)
+
+
+@dataclass(frozen=True)
+class EmbedOptions:
+    leg: int | None = None
+    hazards: bool = True
+    controls: bool = True
+    legend: bool | None = None  # None: as `controls`
+    scroll: bool = False
+    classroom: bool = False
+    lang: str | None = None
+
+    @classmethod
+    def parse(cls, args: Mapping[str, str]) -> EmbedOptions:
+        """The options a query string asks for; anything invalid is left at its default."""
+        leg, lang = args.get("leg", ""), args.get("lang", "")
+        return cls(
+            leg=int(leg) if _LEG.fullmatch(leg) else None,
+            hazards=_flag(args, "hazards", True),
+            controls=_flag(args, "controls", True),
+            legend=_FLAGS.get(args.get("legend", "")),
+            scroll=_flag(args, "scroll", False),
+            classroom=_flag(args, "classroom", False),
+            lang=lang if _LANG.fullmatch(lang) else None,
+        )
+
+    def for_journey(self, journey: Data) -> EmbedOptions:
+        """Only a leg the map draws can be opened; another number is ignored."""
+        drawn = {leg["order"] for leg in journey["legs"] if leg["route"] == "known"}
+        return self if self.leg in drawn else dataclasses.replace(self, leg=None)
+
+    @property
+    def show_legend(self) -> bool:
+        return self.controls if self.legend is None else self.legend
+
+    @property
+    def focus(self) -> str | None:
+        return f"leg-{self.leg}" if self.leg else None
+
+    def carried(self) -> dict[str, str]:
+        """What links into the atlas pass on."""
+        out = {"classroom": "1"} if self.classroom else {}
+        if self.lang:
+            out["lang"] = self.lang
+        return out
+
+    def query(self) -> dict[str, str]:
+        """The options that differ from the defaults, as the query string of an embed."""
+        out: dict[str, str] = {}
+        if self.leg:
+            out["leg"] = str(self.leg)
+        if not self.hazards:
+            out["hazards"] = "0"
+        if not self.controls:
+            out["controls"] = "0"
+        if self.show_legend != self.controls:
+            out["legend"] = "1" if self.show_legend else "0"
+        if self.scroll:
+            out["scroll"] = "1"
+        return {**out, **self.carried()}
+
+
+def with_query(url: str, params: Mapping[str, str]) -> str:
+    """The URL with these query parameters added (before any #fragment)."""
+    if not params:
+        return url
+    parts = urlsplit(url)
+    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), *params.items()])
+    return urlunsplit(parts._replace(query=query))
+
+
+def _carry(value: Any, params: Mapping[str, str]) -> Any:
+    """The page data with `params` added to every link in it (citations, hazards...)."""
+    if isinstance(value, dict):
+        return {
+            k: with_query(v, params) if k == "url" and isinstance(v, str) else _carry(v, params)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_carry(v, params) for v in value]
+    return value
+
+
+def _citations(journey: Data) -> Iterable[Data]:
+    yield from journey["citations"]
+    for key in ("legs", "hazards", "places"):
+        for item in journey[key]:
+            yield from item["citations"]
+
+
+def embed_page(journey: Data, sources: list[Data], carried: Mapping[str, str]) -> Data:
+    """What the embed shows beside its map: the articles the journey cites, in the
+    order of the sources index, and the way into the atlas."""
+    cited = {c["source"] for c in _citations(journey)}
+    return {
+        "title": journey["title"],
+        "slug": journey["slug"],
+        "url": with_query(journey["url"], carried),
+        "sources": [
+            {**s, "url": with_query(s["url"], carried)} for s in sources if s["slug"] in cited
+        ],
+    }
+
+
+@bp.get("/embed/journeys/<slug>")
+def journey(slug: str) -> Response:
+    data = journey_data(slug)
+    options = EmbedOptions.parse(request.args).for_journey(data)
+    carried = options.carried()
+    page = cached(
+        ("embed", slug, tuple(carried.items())),
+        lambda: embed_page(data, cached("sources", sources_index)["sources"], carried),
+    )
+    map_key = (options.hazards, options.controls, options.show_legend, options.scroll)
+    parts = cached(
+        ("embed-map", slug, map_key, tuple(carried.items())),
+        lambda: _embed_map(_carry(data, carried), options),
+    )
+    atlas_url = page["url"] + (f"#{options.focus}" if options.focus else "")
+    return html_response("embed.html", page, map=parts, focus=options.focus, atlas_url=atlas_url)
+
+
+def _embed_map(data: Data, options: EmbedOptions) -> MapParts:
+    map_opts = dataclasses.replace(
+        map_options(show_hazards=options.hazards),
+        online_tiles=False,
+        link_target="_blank",
+        link_rel="noopener",
+        show_controls=options.controls,
+        show_legend=options.show_legend,
+        scroll_wheel_zoom=options.scroll,
+    )
+    return render_parts(build_map([data], data["hazards"], data["places"], map_opts))
+
+
+@bp.errorhandler(NotFound)
+def unknown_journey(exc: NotFound) -> Response:
+    """A small page that still fits the frame, naming the journeys that exist."""
+    data = {"title": "Not found", "missing": exc.slug, "known": exc.known}
+    return html_response("embed.html", data, status=404)
+
+
+# ---------------------------------------------------------------- oEmbed 1.0
+
+
+def _our_host(netloc: str) -> bool:
+    def bare(host: str) -> str:
+        return re.sub(r":(80|443)$", "", host.lower())
+
+    return bare(netloc) == bare(request.host)
+
+
+def journey_in(url: str) -> tuple[str, EmbedOptions] | None:
+    """The journey slug and embed options of one of our journey or embed URLs."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not _our_host(parts.netloc):
+        return None
+    root, path = request.script_root, parts.path
+    if root:
+        if not path.startswith(root + "/"):
+            return None
+        path = path[len(root) :]
+    adapter = current_app.url_map.bind(request.host)
+    try:
+        endpoint, args = adapter.match(path, method="GET")
+    except HTTPException:
+        return None
+    if endpoint not in ("journeys.show", "embed.journey"):
+        return None
+    return str(args["slug"]), EmbedOptions.parse(MultiDict(parse_qsl(parts.query)))
+
+
+def _positive(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if re.fullmatch(r"[1-9][0-9]{0,5}", value) else None
+
+
+def oembed_size(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
+    """The default size scaled down (never up) to fit the maxima, keeping its shape."""
+    width, height = OEMBED_SIZE
+    if maxwidth is not None and maxwidth < width:
+        width, height = maxwidth, height * maxwidth // width
+    if maxheight is not None and maxheight < height:
+        width, height = width * maxheight // height, maxheight
+    return max(width, 1), max(height, 1)
+
+
+def iframe_title(title: str) -> str:
+    return f"Map: {title} (Escape Route Atlas)"
+
+
+# The snippets, written the same way by static/js/embed-snippet.js for the Embed form.
+_IFRAME_END = (
+    ' loading="lazy" referrerpolicy="no-referrer" allow="fullscreen" allowfullscreen></iframe>'
+)
+RATIOS = {"16:9": "56.25%", "4:3": "75%"}
+
+
+def iframe_html(src: str, title: str, width: int, height: int) -> str:
+    """A fixed-size iframe (what oEmbed answers)."""
+    return (
+        f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
+        f'title="{escape(iframe_title(title))}" style="border:0;max-width:100%"' + _IFRAME_END
+    )
+
+
+def responsive_html(src: str, title: str, ratio: str) -> str:
+    """An iframe as wide as its container, its height kept to a ratio (16:9 or 4:3)."""
+    return (
+        f'<div style="position:relative;width:100%;padding-top:{RATIOS[ratio]}">'
+        f'<iframe src="{escape(src)}" title="{escape(iframe_title(title))}" '
+        'style="position:absolute;top:0;left:0;width:100%;height:100%;border:0"'
+        + _IFRAME_END
+        + "</div>"
+    )
+
+
+@bp.app_template_global()
+def embed_snippet(slug: str, title: str) -> str:
+    """The Embed form's first code, as text to show: the whole journey, 16:9."""
+    return responsive_html(url_for("embed.journey", slug=slug, _external=True), title, "16:9")
+
+
+def _oembed_error(status: int, message: str) -> Response:
+    return json_response({"error": message}, status=status)
+
+
+@bp.get("/oembed")
+def oembed() -> Response:
+    if request.args.get("format", "json") != "json":
+        return _oembed_error(501, "only format=json is implemented")
+    url = request.args.get("url")
+    if not url:
+        return _oembed_error(400, "url is required")
+    found = journey_in(url)
+    if found is None:
+        return _oembed_error(404, "not a journey of this atlas")
+    slug, options = found
+    try:
+        data = journey_data(slug)
+    except NotFound:
+        return _oembed_error(404, f"no journey called {slug!r}")
+    options = options.for_journey(data)
+    width, height = oembed_size(_positive("maxwidth"), _positive("maxheight"))
+    src = url_for("embed.journey", slug=slug, _external=True, **options.query())
+    response = json_response(
+        {
+            "type": "rich",
+            "version": "1.0",
+            "title": data["title"],
+            "provider_name": "Escape Route Atlas",
+            "provider_url": request.url_root,
+            "html": iframe_html(src, data["title"], width, height),
+            "width": width,
+            "height": height,
+        }
+    )
+    # Consumers may ask from a browser: the answer is public and carries no credentials.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,64 @@
+"""Presentation mode: a journey as full-screen slides beside its map, and the deck as JSON.
+
+The map is the journey's own Folium map (with the direct route drawn beside it, for
+the overview); static/js/present.js moves it from slide to slide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import Blueprint, Response, request
+
+from ..maps.journey_map import MapParts
+from ..pages.cache import cached
+from ..pages.records import Data
+from ..pages.slides import slide_deck
+from .journeys import journey_data
+from .rendering import html_response, journey_map, json_response
+
+bp = Blueprint("present", __name__)
+
+# Sensitivity tags for classroom use are not built yet: the flag changes nothing
+# shown, but every link carries it so a class stays in classroom mode once it does.
+CLASSROOM = "classroom"
+
+
+def _deck(slug: str) -> Data:
+    return cached(("present", slug), lambda: slide_deck(journey_data(slug)))
+
+
+def _map(journey: Data) -> MapParts:
+    journeys, places = [journey], list(journey["places"])
+    if journey["direct_route"]:
+        direct = journey_data(journey["direct_route"]["slug"])
+        journeys.append(direct)
+        known = {p["slug"] for p in places}
+        places += [p for p in direct["places"] if p["slug"] not in known]
+    # Only the journey's own hazards: each slide shows those of its leg.
+    return journey_map(journeys, journey["hazards"], places, legend_open=False)
+
+
+def _keep_classroom(on: bool) -> Callable[[str], str]:
+    def link(url: str) -> str:
+        if not on:
+            return url
+        parts = urlsplit(url)
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != CLASSROOM]
+        return urlunsplit(parts._replace(query=urlencode([*query, (CLASSROOM, "1")])))
+
+    return link
+
+
+@bp.get("/present/journeys/<slug>")
+def show(slug: str) -> Response:
+    deck = _deck(slug)
+    parts = cached(("present-map", slug), lambda: _map(journey_data(slug)))
+    link = _keep_classroom(request.args.get(CLASSROOM) == "1")
+    return html_response("present.html", deck, map=parts, link=link)
+
+
+@bp.get("/present/journeys/<slug>.json")
+def show_json(slug: str) -> Response:
+    return json_response(_deck(slug))
