@@ -29,6 +29,8 @@ from conftest import SEEDS, LiveServer, make_app, seed
 from flask import Flask
 from playwright.sync_api import expect
 
+from app.seeding import SeedError
+
 PWNED = "() => typeof window.__pwned"
 OPEN_TOOLTIP = "(key) => { window.atlasMaps[0].features[key].openTooltip(); }"
 
@@ -349,9 +351,9 @@ def test_a_no_break_space_in_a_quote_reaches_the_popup_unchanged(browser, hostil
 
 
 @pytest.mark.browser
-def test_a_nul_byte_and_a_10000_character_summary_do_not_break_the_page(browser, tmp_path):
+def test_a_10000_character_summary_does_not_break_the_page(browser, tmp_path):
     long_run = "x" * 10_000
-    summary = f"Before\x00after {long_run} end."
+    summary = f"Before, after {long_run} end."
     seeds = copy_seeds(tmp_path / "seeds")
     hazards = _load(seeds, "hazards")
     next(h for h in hazards if h["slug"] == LONG_HAZARD)["summary"] = summary
@@ -377,3 +379,17 @@ def test_a_nul_byte_and_a_10000_character_summary_do_not_break_the_page(browser,
         assert f"after {long_run} end." in itinerary
         assert settled_popup(page).is_visible()
         assert_nothing_ran(page, watch, dialogs)
+
+
+def test_a_nul_byte_in_the_seed_data_is_refused_naming_the_record(tmp_path):
+    """No database text column (PostgreSQL's included) holds a NUL: the loader refuses it."""
+    seeds = copy_seeds(tmp_path / "seeds")
+    hazards = _load(seeds, "hazards")
+    next(h for h in hazards if h["slug"] == LONG_HAZARD)["summary"] = "Before\x00after"
+    _dump(seeds, "hazards", hazards)
+    app = make_app(tmp_path / "nul.sqlite")
+    with pytest.raises(SeedError) as refused:
+        seed(app, seeds)
+    assert f"seeds/hazards.yaml: hazard {LONG_HAZARD!r}: field 'summary' contains a NUL byte" in (
+        refused.value.problems
+    )

@@ -141,6 +141,10 @@ class _Record:
         if not isinstance(value, str) or not value.strip():
             self.problem(f"field '{name}' must be non-empty text")
             return None
+        if "\x00" in value:
+            # PostgreSQL text cannot hold it, and no reader could see it: refuse everywhere.
+            self.problem(f"field '{name}' contains a NUL byte")
+            return None
         return value
 
     def req(self, name: str) -> str:
