@@ -188,6 +188,8 @@ class Hazard(Base):
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
+    # Content-note tags (app/vocabulary.py SENSITIVITY_TAGS), comma-separated.
+    sensitivity: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # None when the sources do not say where it happens.
     place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
 
@@ -199,6 +201,18 @@ class Hazard(Base):
     citations: Mapped[list[Citation]] = relationship(
         back_populates="hazard", order_by="Citation.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def sensitivity_tags(self) -> list[str]:
+        return split_tags(self.sensitivity)
+
+
+def split_tags(value: str | None) -> list[str]:
+    return [tag for tag in (value or "").split(",") if tag]
+
+
+def join_tags(tags: list[str]) -> str:
+    return ",".join(tags)
 
 
 class Discrepancy(Base):
@@ -287,6 +301,8 @@ class Citation(Base):
     suffix: Mapped[str] = mapped_column(Text, default="")
     start_pos: Mapped[int] = mapped_column(Integer)
     end_pos: Mapped[int] = mapped_column(Integer)
+    # Content-note tags of the quote (app/vocabulary.py SENSITIVITY_TAGS), comma-separated.
+    sensitivity: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     journey_id: Mapped[int | None] = mapped_column(ForeignKey("journey.id", ondelete="CASCADE"))
     leg_id: Mapped[int | None] = mapped_column(ForeignKey("leg.id", ondelete="CASCADE"))
@@ -303,3 +319,7 @@ class Citation(Base):
     hazard: Mapped[Hazard | None] = relationship(back_populates="citations")
     place: Mapped[Place | None] = relationship(back_populates="citations")
     discrepancy_side: Mapped[DiscrepancySide | None] = relationship(back_populates="citations")
+
+    @property
+    def sensitivity_tags(self) -> list[str]:
+        return split_tags(self.sensitivity)

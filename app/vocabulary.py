@@ -62,3 +62,20 @@ PRECISION_LABELS: dict[str, str] = {
     "river": "Approximate: known only to the river",
     "unknown": "Location unknown",
 }
+
+# Content notes for classroom use: a citation (a verbatim quote) or a hazard may carry
+# any of these; in the classroom setting a tagged quote is shown only on request.
+SENSITIVITY_TAGS: dict[str, str] = {
+    "violence": "violence",
+    "torture": "torture",
+    "death": "death",
+    "execution": "execution",
+    "sexual-violence": "sexual violence",
+    "trafficking": "human trafficking",
+    "starvation": "starvation",
+    "suicide": "suicide",
+}
+
+
+def sensitivity_labels(tags: list[str]) -> list[str]:
+    return [SENSITIVITY_TAGS.get(tag, tag) for tag in tags]

@@ -153,13 +153,20 @@ class PageWatch:
 
         context.route("**/*", route)
         page.on("request", lambda req: self.requests.append(req.url))
-        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        page.on("requestfailed", self._request_failed)
         page.on(
             "response",
             lambda res: res.status >= 400 and self.failed.append(f"{res.status} {res.url}"),
         )
         page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
         page.on("pageerror", lambda err: self.page_errors.append(str(err)))
+
+    def _request_failed(self, request: Any) -> None:
+        # The browser cancels what is still loading when the page navigates away (its
+        # own favicon fetch, typically): that is not a failure of the atlas. Refused,
+        # blocked or missing requests fail otherwise, or answer with a status >= 400.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{request.url} ({request.failure})")
 
     def assert_clean(self) -> None:
         assert self.offsite == [], f"requests to other hosts: {self.offsite}"

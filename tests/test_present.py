@@ -130,6 +130,9 @@ def at_slide(page: Any, n: int, count: int) -> None:
     assert page.evaluate(PANEL)["shown"] == [n]
 
 
+FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def settled(page: Any, n: int) -> None:
     """Wait until the map has finished moving to slide n."""
     page.wait_for_function("(n) => window.atlasPresent.settled === n", arg=n)
@@ -417,6 +420,9 @@ def test_a_reload_or_a_shared_link_opens_the_slide_in_the_hash(page_watch, live_
     at_slide(page, 3, count)
     page.keyboard.press("ArrowRight")
     at_slide(page, 4, count)
+    # Let the first load finish (the browser's own favicon fetch included), so that the
+    # reload cancels nothing the watcher would count as a failed request.
+    page.wait_for_load_state("networkidle")
     page.reload()
     assert page.evaluate(DECK_READY)
     at_slide(page, 4, count)
@@ -537,6 +543,8 @@ def test_every_slide_reads_at_projector_sizes_and_is_kept_as_a_screenshot(
         )
         for n in range(1, deck["slide_count"] + 1):
             at_slide(page, n, deck["slide_count"])
+            settled(page, n)  # the map has moved and the symbols were set aside
+            page.evaluate(FRAMES)  # and the type has been fitted and painted
             panel = page.evaluate(PANEL)
             shot = ARTIFACTS / f"present-{ROH}-{width}x{height}-{n:02d}.png"
             page.screenshot(path=str(shot))

@@ -56,6 +56,8 @@ class MapOptions:
     # The overview map starts with hazards hidden (they stay one click away in the layers).
     show_hazards: bool = True
     height: str = "100%"
+    # Classroom setting: quotes with content notes are shown only on request.
+    classroom: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def _citation_context(item: Data, options: MapOptions) -> Data:
         "source_count": item["source_count"],
         "link_target": options.link_target,
         "link_rel": options.link_rel,
+        "classroom": options.classroom,
     }
 
 

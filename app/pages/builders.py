@@ -21,7 +21,7 @@ from ..models import (
     Place,
     Source,
 )
-from ..vocabulary import HAZARD_KINDS
+from ..vocabulary import HAZARD_KINDS, sensitivity_labels
 from .records import (
     Data,
     citation_data,
@@ -286,19 +286,29 @@ def source_page(slug: str, cite: str | None = None) -> Data:
     highlight = None
     for citation in citations:
         by_passage.setdefault(citation.passage.number, []).append(
-            {**_cited_by(citation), "key": citation.key, "quote": citation.exact}
+            {
+                **_cited_by(citation),
+                "key": citation.key,
+                "quote": citation.exact,
+                "sensitivity": citation.sensitivity_tags,
+            }
         )
         if citation.key == cite:
             highlight = citation_data(citation)
     passages = []
     for passage in source.passages:
+        cited_by = by_passage.get(passage.number, [])
+        # The passage holds a tagged quote: the classroom setting hides its text.
+        tags = list(dict.fromkeys(t for c in cited_by for t in c["sensitivity"]))
         item: Data = {
             "number": passage.number,
             "id": f"p-{passage.number}",
             "start": passage.start,
             "end": passage.end,
             "text": passage.text,
-            "cited_by": by_passage.get(passage.number, []),
+            "cited_by": cited_by,
+            "sensitivity": tags,
+            "sensitivity_labels": sensitivity_labels(tags),
         }
         if highlight and highlight["passage"] == passage.number:
             begin = highlight["selector"][1]["start"] - passage.start

@@ -13,7 +13,7 @@ from flask import url_for
 
 from ..geo import geodesic_km, round_km
 from ..models import Citation, Discrepancy, Hazard, Journey, Leg, Place, Source
-from ..vocabulary import HAZARD_KINDS, JOURNEY_KINDS, PRECISION_LABELS
+from ..vocabulary import HAZARD_KINDS, JOURNEY_KINDS, PRECISION_LABELS, sensitivity_labels
 
 Data = dict[str, Any]
 
@@ -38,6 +38,9 @@ def citation_data(citation: Citation) -> Data:
         "passage": citation.passage.number,
         "quote": citation.exact,
         "url": citation_url(citation),
+        # Content notes: in the classroom setting the quote is shown only on request.
+        "sensitivity": citation.sensitivity_tags,
+        "sensitivity_labels": sensitivity_labels(citation.sensitivity_tags),
         # The W3C Web Annotation selectors the citation is stored as.
         "selector": [
             {
@@ -159,6 +162,8 @@ def hazard_data(hazard: Hazard) -> Data:
         "icon": kind.icon,
         "color": kind.color,
         "summary": hazard.summary,
+        "sensitivity": hazard.sensitivity_tags,
+        "sensitivity_labels": sensitivity_labels(hazard.sensitivity_tags),
         "place": hazard.place.slug if hazard.place else None,
         "place_name": hazard.place.name if hazard.place else "place not told",
         "precision": hazard.place.precision if hazard.place else "unknown",

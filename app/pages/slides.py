@@ -34,7 +34,16 @@ def _focus(
 
 
 def _quote(citation: Data) -> Data:
-    keys = ("key", "quote", "source", "source_name", "passage", "url")
+    keys = (
+        "key",
+        "quote",
+        "source",
+        "source_name",
+        "passage",
+        "url",
+        "sensitivity",
+        "sensitivity_labels",
+    )
     return {k: citation[k] for k in keys}
 
 

@@ -35,6 +35,7 @@ from ..models import (
     Passage,
     Place,
     Source,
+    join_tags,
 )
 from .areas import line_geometry, load_country_shapes
 from .spec import CitationSpec, SeedData, SeedError, read_seed_files
@@ -48,6 +49,7 @@ class ResolvedCitation:
     source: str
     passage: int
     selector: Selector
+    sensitivity: list[str]
 
 
 @dataclass
@@ -179,7 +181,9 @@ class _Resolver:
             if any(c.key == key for c in resolved):
                 self.problems.append(f"{spec.where}: the same quote is cited twice here")
                 continue
-            resolved.append(ResolvedCitation(key, spec.source, passage.number, selector))
+            resolved.append(
+                ResolvedCitation(key, spec.source, passage.number, selector, spec.sensitivity)
+            )
         self.citations[target] = resolved
 
 
@@ -326,6 +330,7 @@ class _Writer:
                 name=spec.name,
                 kind=spec.kind,
                 summary=spec.summary,
+                sensitivity=join_tags(spec.sensitivity),
                 place_id=self.places[spec.place].id if spec.place else None,
             )
             journeys = [self.journeys[j] for j in spec.journeys]
@@ -411,6 +416,7 @@ class _Writer:
                     suffix=c.selector.suffix,
                     start_pos=c.selector.start,
                     end_pos=c.selector.end,
+                    sensitivity=join_tags(c.sensitivity),
                     **targets,
                 )
 

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from ..models import AREA_KINDS, PRECISIONS, PROVENANCES, ROUTES
-from ..vocabulary import HAZARD_KINDS, JOURNEY_KINDS, OUTCOMES, PLACE_KINDS
+from ..vocabulary import HAZARD_KINDS, JOURNEY_KINDS, OUTCOMES, PLACE_KINDS, SENSITIVITY_TAGS
 
 SEED_FILES = ("sources", "places", "journeys", "hazards", "discrepancies")
 
@@ -28,6 +28,7 @@ class CitationSpec:
     quote: str
     prefix: str = ""
     suffix: str = ""
+    sensitivity: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +92,7 @@ class HazardSpec:
     journeys: list[str]
     legs: list[tuple[str, int]]
     citations: list[CitationSpec]
+    sensitivity: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -167,6 +169,25 @@ class _Record:
             return []
         return value
 
+    def tags(self) -> list[str]:
+        """The optional `sensitivity: [tag, ...]` content notes, from the vocabulary."""
+        value = self.data.get("sensitivity")
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            self.problem("field 'sensitivity' must be a list of tags")
+            return []
+        unknown = [t for t in value if t not in SENSITIVITY_TAGS]
+        if unknown:
+            self.problem(
+                f"unknown sensitivity tag(s) {', '.join(map(repr, unknown))}; "
+                f"allowed: {', '.join(SENSITIVITY_TAGS)}"
+            )
+            return []
+        if len(set(value)) != len(value):
+            self.problem("field 'sensitivity' names a tag twice")
+        return list(dict.fromkeys(value))
+
     def citations(self) -> list[CitationSpec]:
         specs: list[CitationSpec] = []
         raw = self.items("citations", required=True)
@@ -180,7 +201,7 @@ class _Record:
             if not isinstance(prefix, str) or not isinstance(suffix, str):
                 rec.problem("prefix and suffix must be text")
                 prefix, suffix = "", ""
-            specs.append(CitationSpec(rec.where, source, quote, prefix, suffix))
+            specs.append(CitationSpec(rec.where, source, quote, prefix, suffix, rec.tags()))
         return specs
 
 
@@ -332,6 +353,7 @@ def _parse_hazards(items: list[Any], fname: str, problems: list[str]) -> list[Ha
                 journeys=journeys,
                 legs=legs,
                 citations=rec.citations(),
+                sensitivity=rec.tags(),
             )
         )
     return out

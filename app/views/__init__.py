@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import atlas, embed, errors, framing, handout, hazards, journeys, present, sources
+from . import (
+    atlas,
+    classroom,
+    embed,
+    errors,
+    framing,
+    handout,
+    hazards,
+    journeys,
+    present,
+    sources,
+)
 
 
 def register(app: Flask) -> None:
     for module in (atlas, journeys, sources, hazards, handout, present):
         app.register_blueprint(module.bp)
     app.register_blueprint(embed.bp)
+    classroom.register(app)
     errors.register(app)
     framing.register(app)

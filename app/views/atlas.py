@@ -6,6 +6,7 @@ from flask import Blueprint, Response
 
 from ..pages.builders import home_page
 from ..pages.cache import cached
+from .classroom import classroom_setting
 from .rendering import html_response, journey_map, json_response
 
 bp = Blueprint("atlas", __name__)
@@ -14,17 +15,19 @@ bp = Blueprint("atlas", __name__)
 @bp.get("/")
 def home() -> Response:
     data = cached("home", home_page)
+    classroom = classroom_setting()
     parts = cached(
-        "home-map",
+        ("home-map", classroom),
         lambda: journey_map(
             data["map"]["journeys"],
             data["map"]["hazards"],
             data["map"]["places"],
             show_hazards=False,
             legend_open=False,
+            classroom=classroom,
         ),
     )
-    return html_response("home.html", data, map=parts)
+    return html_response("home.html", data, map=parts, classroom=classroom)
 
 
 @bp.get("/health")

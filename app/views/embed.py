@@ -11,8 +11,10 @@ the default used):
     controls=0|1  zoom, layers and fullscreen buttons and the legend (default 1)
     legend=0|1    the legend alone (default: as controls)
     scroll=0|1    mouse-wheel zoom (default 0, so the wheel scrolls the host page)
-    classroom=1, lang=TAG
-                  accepted and passed on to every link into the atlas; no effect yet
+    classroom=0|1 the classroom setting (default 0): quotes with content notes are shown
+                  only on request; passed on to every link into the atlas. Embeds read
+                  and set no cookies: only this parameter counts.
+    lang=TAG      accepted and passed on to every link into the atlas; no effect yet
 
 An embed never offers the online tile layer: it requests nothing from another host.
 """
@@ -161,13 +163,26 @@ def journey(slug: str) -> Response:
         ("embed", slug, tuple(carried.items())),
         lambda: embed_page(data, cached("sources", sources_index)["sources"], carried),
     )
-    map_key = (options.hazards, options.controls, options.show_legend, options.scroll)
+    map_key = (
+        options.hazards,
+        options.controls,
+        options.show_legend,
+        options.scroll,
+        options.classroom,
+    )
     parts = cached(
         ("embed-map", slug, map_key, tuple(carried.items())),
         lambda: _embed_map(_carry(data, carried), options),
     )
     atlas_url = page["url"] + (f"#{options.focus}" if options.focus else "")
-    return html_response("embed.html", page, map=parts, focus=options.focus, atlas_url=atlas_url)
+    return html_response(
+        "embed.html",
+        page,
+        map=parts,
+        focus=options.focus,
+        atlas_url=atlas_url,
+        classroom=options.classroom,
+    )
 
 
 def _embed_map(data: Data, options: EmbedOptions) -> MapParts:
@@ -179,6 +194,7 @@ def _embed_map(data: Data, options: EmbedOptions) -> MapParts:
         show_controls=options.controls,
         show_legend=options.show_legend,
         scroll_wheel_zoom=options.scroll,
+        classroom=options.classroom,
     )
     return render_parts(build_map([data], data["hazards"], data["places"], map_opts))
 

@@ -8,6 +8,7 @@ from ..pages.builders import journey_page, journeys_index
 from ..pages.cache import cached
 from ..pages.geojson import journey_geojson
 from ..pages.records import Data
+from .classroom import classroom_setting
 from .rendering import html_response, journey_map, json_response
 
 bp = Blueprint("journeys", __name__)
@@ -31,10 +32,12 @@ def index_json() -> Response:
 @bp.get("/journeys/<slug>")
 def show(slug: str) -> Response:
     data = journey_data(slug)
+    classroom = classroom_setting()
     parts = cached(
-        ("journey-map", slug), lambda: journey_map([data], data["hazards"], data["places"])
+        ("journey-map", slug, classroom),
+        lambda: journey_map([data], data["hazards"], data["places"], classroom=classroom),
     )
-    return html_response("journey.html", data, map=parts)
+    return html_response("journey.html", data, map=parts, classroom=classroom)
 
 
 @bp.get("/journeys/<slug>.json")

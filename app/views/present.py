@@ -15,13 +15,15 @@ from ..maps.journey_map import MapParts
 from ..pages.cache import cached
 from ..pages.records import Data
 from ..pages.slides import slide_deck
+from .classroom import classroom_setting
 from .journeys import journey_data
 from .rendering import html_response, journey_map, json_response
 
 bp = Blueprint("present", __name__)
 
-# Sensitivity tags for classroom use are not built yet: the flag changes nothing
-# shown, but every link carries it so a class stays in classroom mode once it does.
+# Presentation mode starts in the classroom setting (a room may be a class): tagged
+# quotes are shown on request, unless ?classroom=0. Links carry an explicit
+# ?classroom=1 on, so a class stays in the classroom setting on every page.
 CLASSROOM = "classroom"
 
 
@@ -29,7 +31,7 @@ def _deck(slug: str) -> Data:
     return cached(("present", slug), lambda: slide_deck(journey_data(slug)))
 
 
-def _map(journey: Data) -> MapParts:
+def _map(journey: Data, classroom: bool) -> MapParts:
     journeys, places = [journey], list(journey["places"])
     if journey["direct_route"]:
         direct = journey_data(journey["direct_route"]["slug"])
@@ -37,7 +39,7 @@ def _map(journey: Data) -> MapParts:
         known = {p["slug"] for p in places}
         places += [p for p in direct["places"] if p["slug"] not in known]
     # Only the journey's own hazards: each slide shows those of its leg.
-    return journey_map(journeys, journey["hazards"], places, legend_open=False)
+    return journey_map(journeys, journey["hazards"], places, legend_open=False, classroom=classroom)
 
 
 def _keep_classroom(on: bool) -> Callable[[str], str]:
@@ -54,9 +56,10 @@ def _keep_classroom(on: bool) -> Callable[[str], str]:
 @bp.get("/present/journeys/<slug>")
 def show(slug: str) -> Response:
     deck = _deck(slug)
-    parts = cached(("present-map", slug), lambda: _map(journey_data(slug)))
+    classroom = classroom_setting(default=True, cookies=False)
+    parts = cached(("present-map", slug, classroom), lambda: _map(journey_data(slug), classroom))
     link = _keep_classroom(request.args.get(CLASSROOM) == "1")
-    return html_response("present.html", deck, map=parts, link=link)
+    return html_response("present.html", deck, map=parts, link=link, classroom=classroom)
 
 
 @bp.get("/present/journeys/<slug>.json")

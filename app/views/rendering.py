@@ -23,12 +23,15 @@ def html_response(template: str, data: Data, status: int = 200, **extra: Any) ->
     )
 
 
-def map_options(*, show_hazards: bool = True, legend_open: bool = True) -> MapOptions:
+def map_options(
+    *, show_hazards: bool = True, legend_open: bool = True, classroom: bool = False
+) -> MapOptions:
     return MapOptions(
         boundaries_url=url_for("static", filename=COUNTRIES_GEOJSON),
         online_tiles=bool(current_app.config["ONLINE_TILES"]),
         show_hazards=show_hazards,
         legend_open=legend_open,
+        classroom=classroom,
     )
 
 
@@ -39,6 +42,7 @@ def journey_map(
     *,
     show_hazards: bool = True,
     legend_open: bool = True,
+    classroom: bool = False,
 ) -> MapParts:
-    options = map_options(show_hazards=show_hazards, legend_open=legend_open)
+    options = map_options(show_hazards=show_hazards, legend_open=legend_open, classroom=classroom)
     return render_parts(build_map(journeys, hazards, places, options))

@@ -293,6 +293,10 @@
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     var target = event.target;
     if (target.closest && target.closest("input, select, textarea, [contenteditable]")) return;
+    // Space and Enter on a content note's summary open it (classroom setting).
+    if (target.closest && target.closest("summary") && (event.key === " " || event.key === "Enter")) {
+      return;
+    }
     switch (event.key) {
       case "ArrowRight":
       case "PageDown":
@@ -334,6 +338,12 @@
     }
     event.preventDefault();
   });
+
+  // A content note opened or closed (classroom setting): the slide's text changed size.
+  document.addEventListener("toggle", function (event) {
+    var slide = event.target.closest && event.target.closest(".slide");
+    if (slide && !slide.hidden) fitText(slide);
+  }, true);
 
   prevButton.addEventListener("click", function () { go(-1); });
   nextButton.addEventListener("click", function () { go(1); });
