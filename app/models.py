@@ -3,17 +3,23 @@ hazards, citations (W3C Web Annotation selectors) and discrepancies."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
+    DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -323,3 +329,74 @@ class Citation(Base):
     @property
     def sensitivity_tags(self) -> list[str]:
         return split_tags(self.sensitivity)
+
+
+# --- Editors and history (issue 4) -------------------------------------------------
+
+ROLES = ("editor", "admin")
+HISTORY_ACTIONS = ("create", "update", "delete", "restore")
+
+
+class User(Base):
+    """An editor or admin. There are no default accounts: `flask users create`."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('editor', 'admin')", name="users_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    # argon2id, PHC string format (app/auth/passwords.py).
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    # Stored in every session cookie; bumping it (logout) ends every session of the user.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+
+
+class LoginAttempt(Base):
+    """One login attempt; throttling counts recent failures here, in the database, so the
+    limit holds across every worker process."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("login_attempt_account_at", "account", "at"),
+        Index("login_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The name as typed (normalised), whether or not such an account exists.
+    account: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class ContentVersion(Base):
+    """One recorded change to a content record: who, when, what, before and after
+    (JSON snapshots). Nothing is ever lost: a deleted record is restored from here."""
+
+    __tablename__ = "content_version"
+    __table_args__ = (
+        UniqueConstraint("entity", "entity_id", "version", name="content_version_number"),
+        Index("content_version_entity", "entity", "entity_id"),
+        CheckConstraint(
+            "action IN ('create', 'update', 'delete', 'restore')", name="content_version_action"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Table name of the record ("journey", "leg", "citation", ...) and its primary key.
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int]
+    version: Mapped[int]
+    action: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who, as shown (a user's name, or "seed" / "import" for commands).
+    actor: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    dataset_revision: Mapped[int | None]
+
+    user: Mapped[User | None] = relationship()

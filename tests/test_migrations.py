@@ -22,6 +22,9 @@ TABLES = {
     "hazard_journey",
     "hazard_leg",
     "dataset_revision",
+    "users",
+    "login_attempt",
+    "content_version",
     "alembic_version",
 }
 
