@@ -31,6 +31,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     use_local_assets()
 
+    from . import auth
+
+    auth.register(app)  # sessions, CSRF and the write-route guard come first
+
     from . import cli, views
 
     views.register(app)

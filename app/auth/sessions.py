@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import current_app, g, jsonify, redirect, request, session, url_for
+from flask import current_app, g, has_request_context, jsonify, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..extensions import db
@@ -42,6 +42,8 @@ def current_user() -> User | None:
 
 
 def _load_user() -> User | None:
+    if not has_request_context():
+        return None  # rendering outside a request (a static export): nobody
     if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
         return None  # no cookie: an anonymous reader; leave the session untouched
     user_id, epoch = session.get("uid"), session.get("epoch")
