@@ -12,7 +12,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.wrappers import Response
 
-from .sessions import current_user, refuse_anonymous, wants_json
+from .sessions import current_user, refuse_anonymous
 
 csrf = CSRFProtect()
 
@@ -31,7 +31,8 @@ def refuse_anonymous_writes() -> Response | None:
 
 def csrf_refused(error: CSRFError) -> tuple[Response | str, int]:
     """A request without a valid token: 403, with a page that says what to do."""
-    if wants_json() and not request.accept_mimetypes.accept_html:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if request.is_json or best == "application/json":
         return jsonify(error="CSRF token missing or invalid", reason=error.description), 403
     return render_template("auth/csrf.html", reason=error.description), 403
 
