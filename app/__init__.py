@@ -35,8 +35,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     auth.register(app)  # sessions, CSRF and the write-route guard come first
 
-    from . import cli, views
+    from . import cli, history, views
 
     views.register(app)
     cli.register(app)
+    history.register(app)
     return app

@@ -442,12 +442,13 @@ def _content_hash(seeds_dir: Path, data: SeedData, resolver: _Resolver) -> str:
 
 
 def _bump_revision(session: Session, content_hash: str) -> None:
-    """A new revision only when the content changed, so a repeated seed changes nothing."""
+    """Note which seed data the content came from. The revision number itself moves on
+    with every committed content change (app/history/recorder.py), so a repeated seed,
+    which changes nothing, keeps it."""
     revision = session.get(DatasetRevision, 1)
     if revision is None:
-        session.add(DatasetRevision(id=1, number=1, content_hash=content_hash))
+        session.add(DatasetRevision(id=1, number=0, content_hash=content_hash))
     elif revision.content_hash != content_hash:
-        revision.number += 1
         revision.content_hash = content_hash
 
 
