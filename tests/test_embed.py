@@ -922,6 +922,8 @@ def test_every_route_but_embeds_and_presentations_refuses_to_be_framed(seeded_ap
         response = client.get(url)
         if url.startswith("/settings/"):  # the classroom toggle redirects back
             assert response.status_code == 303, f"{url}: {response.status_code}"
+        elif response.status_code == 302:  # pages for editors send readers to log in
+            assert response.headers["Location"].startswith("/login?next="), url
         elif url not in ("/nope", "/journeys/nope", "/sources/nope.json"):
             assert response.status_code in (200, 204), f"{url}: {response.status_code}"
         assert response.headers.get("X-Content-Type-Options") == "nosniff", url
