@@ -613,3 +613,50 @@ def test_there_are_no_default_accounts(seeded_app, app):
         text = path.read_text("utf-8").lower()
         assert not re.search(r"insert\s+into\s+users", text), path
         assert not re.search(r"create_user\([^)]*[\"']admin[\"']\s*,\s*[\"']", text), path
+
+
+# ---------------------------------------------------------------- in the browser
+
+
+@pytest.mark.browser
+def test_an_admin_logs_in_through_the_form_manages_accounts_and_logs_out(browser, tmp_path):
+    from conftest import LiveServer, PageWatch
+    from playwright.sync_api import expect
+
+    app = make_app(tmp_path / "browser.sqlite")
+    make_user(app, "root", "admin")
+    with LiveServer(app) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        watch = PageWatch(server.url)
+        watch.attach(context, page)
+        page.goto(server.url + "/")
+        assert context.cookies() == [], "a reader got a cookie"
+        page.get_by_role("link", name="Log in").click()
+        page.get_by_label("Name").fill("root")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("alert")).to_have_text(FAILED)
+
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator(".session-name")).to_have_text("root")
+        (cookie,) = context.cookies()
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+
+        page.goto(server.url + "/admin/users")
+        page.get_by_label("Name").fill("teacher")
+        page.get_by_label("Role").select_option("editor")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_label("Password again").fill(PASSWORD)
+        page.get_by_role("button", name="Create the account").click()
+        expect(page.get_by_role("status")).to_have_text("Created the editor account teacher.")
+        expect(page.get_by_role("cell", name="teacher", exact=True)).to_be_visible()
+
+        page.get_by_role("button", name="Log out").click()
+        expect(page.locator(".session-name")).to_have_count(0)
+        expect(page.get_by_role("link", name="Log in")).to_be_visible()
+        page.goto(server.url + "/admin/users")
+        assert page.url.startswith(server.url + "/login?next=")
+        watch.assert_clean()
+        context.close()
