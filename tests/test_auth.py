@@ -194,6 +194,19 @@ def test_logout_ends_the_session_on_every_device_and_every_worker(app):
     assert logged_in_as(phone) is None
 
 
+def test_a_session_ends_after_its_lifetime_from_login(app, monkeypatch):
+    make_user(app, "ed")
+    client = app.test_client()
+    log_in(client, "ed")
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    assert lifetime == 12 * 3600
+    start = time.time()
+    monkeypatch.setattr("app.auth.sessions.time.time", lambda: start + lifetime - 60)
+    assert logged_in_as(client) == "ed"
+    monkeypatch.setattr("app.auth.sessions.time.time", lambda: start + lifetime + 60)
+    assert logged_in_as(client) is None
+
+
 def test_a_disabled_account_cannot_log_in_and_its_sessions_end(app):
     make_user(app, "ed")
     client = app.test_client()
@@ -411,6 +424,41 @@ def test_secure_cookies_can_be_required_always(tmp_path):
     app = make_app(tmp_path / "secure.sqlite", SESSION_COOKIE_SECURE=True)
     (cookie,) = set_cookies(app.test_client().get("/login"))
     assert "; Secure" in cookie
+
+
+def test_behind_a_trusted_proxy_its_forwarded_address_and_scheme_count(tmp_path):
+    app = make_app(tmp_path / "proxy.sqlite", PROXY_HOPS=1, LOGIN_FAILURES_PER_ADDRESS=2)
+    make_user(app, "ed")
+    client = app.test_client()
+
+    def through_proxy(address: str) -> dict[str, Any]:
+        return {"headers": {"X-Forwarded-For": address}}
+
+    for _ in range(2):
+        assert (
+            attempt_login(
+                client, "x", "wrong password!", **through_proxy("203.0.113.5")
+            ).status_code
+            == 200
+        )
+    assert (
+        attempt_login(client, "x", "wrong password!", **through_proxy("203.0.113.5")).status_code
+        == 429
+    )
+    assert (
+        attempt_login(client, "y", "wrong password!", **through_proxy("203.0.113.6")).status_code
+        == 200
+    )
+    https = {
+        "headers": {
+            "X-Forwarded-For": "203.0.113.7",
+            "X-Forwarded-Proto": "https",
+            "Referer": "https://localhost/login",
+        }
+    }
+    response = attempt_login(client, "ed", PASSWORD, **https)
+    assert response.status_code == 303
+    assert "; Secure" in response.headers["Set-Cookie"]
 
 
 def test_reader_pages_set_no_cookie_and_do_not_read_the_session(client):

@@ -13,6 +13,7 @@ request carries a session cookie.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -46,9 +47,12 @@ def _load_user() -> User | None:
         return None  # rendering outside a request (a static export): nobody
     if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
         return None  # no cookie: an anonymous reader; leave the session untouched
-    user_id, epoch = session.get("uid"), session.get("epoch")
-    if not isinstance(user_id, int) or not isinstance(epoch, int):
+    user_id, epoch, since = session.get("uid"), session.get("epoch"), session.get("since")
+    if not (isinstance(user_id, int) and isinstance(epoch, int) and isinstance(since, int)):
         return None
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    if not 0 <= time.time() - since <= lifetime:
+        return None  # a session lasts PERMANENT_SESSION_LIFETIME from login, at most
     user = db.session.get(User, user_id)
     if user is None or user.disabled or user.session_epoch != epoch:
         return None
@@ -66,6 +70,7 @@ def login_user(user: User) -> None:
     session["sid"] = secrets.token_urlsafe(32)
     session["uid"] = user.id
     session["epoch"] = user.session_epoch
+    session["since"] = int(time.time())
     g._auth_user = user
 
 
