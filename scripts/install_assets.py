@@ -12,7 +12,8 @@ The Escape Route Atlas serves all of them itself.  This script:
    glyphicons-only stylesheet (from Bootstrap 3.4.1) and the awesome-markers
    rotate stylesheet;
 4. converts the Natural Earth 1:110m countries TopoJSON (``world-atlas``)
-   into ``static/vendor/natural-earth/countries-110m.geojson``;
+   into ``static/vendor/natural-earth/countries-110m.geojson`` (and the same data as
+   ``countries-110m.js``, which a page opened from disk can load where fetch() cannot);
 5. checks every copied ``.css``/``.js`` file: no remote URL may be fetched
    (``url(...)``/``@import`` in CSS, any non-audited URL in JS) and every
    relative reference (fonts, images, source maps) must exist locally.
@@ -137,6 +138,8 @@ GLYPHICONS_CSS = "bootstrap3-glyphicons/css/bootstrap-glyphicons.css"
 ROTATE_CSS = "leaflet.awesome-markers/leaflet.awesome.rotate.css"
 TOPOJSON_SOURCE = "world-atlas/countries-110m.json"
 COUNTRIES_GEOJSON = "natural-earth/countries-110m.geojson"
+# The same data as a script, for pages opened from disk (file://), where fetch() is refused.
+COUNTRIES_SCRIPT = "natural-earth/countries-110m.js"
 
 # URLs that appear in the vendored JavaScript but are never fetched: XML
 # namespace identifiers, hyperlinks rendered as <a href> and licence banners.
@@ -328,6 +331,10 @@ def _convert_countries(build: Path) -> int:
     by_id = {f.get("id"): f["properties"]["name"] for f in features}
     if by_id.get("408") != "North Korea":
         raise AssetError(f"{COUNTRIES_GEOJSON}: ISO 3166 numeric ids missing (408 != North Korea)")
+    (build / COUNTRIES_SCRIPT).write_text(
+        "window.atlasNaturalEarth = " + json.dumps(data, separators=(",", ":")) + ";\n",
+        encoding="utf-8",
+    )
     return len(features)
 
 

@@ -25,7 +25,9 @@ def test_folium_links_only_our_static_copies(seeded_app):
 
 def test_the_offline_base_map_is_a_bundled_natural_earth_layer(client):
     page = client.get("/journeys/roh-family").get_data(as_text=True)
-    assert "/static/vendor/natural-earth/countries-110m.geojson" in page
+    assert "/static/vendor/natural-earth/countries-110m.js" in page
+    script = client.get("/static/vendor/natural-earth/countries-110m.js").get_data(as_text=True)
+    assert script.startswith("window.atlasNaturalEarth = {")
     boundaries = client.get("/static/vendor/natural-earth/countries-110m.geojson").get_json()
     ids = {feature.get("id") for feature in boundaries["features"]}
     assert {"408", "410", "156", "704", "418", "764"} <= ids

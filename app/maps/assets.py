@@ -25,6 +25,8 @@ import folium.plugins
 # Relative to the Flask static folder (``static/``).
 VENDOR_DIR: Final = "vendor"
 COUNTRIES_GEOJSON: Final = "vendor/natural-earth/countries-110m.geojson"
+# The same data as a script (`window.atlasNaturalEarth = ...`), written by the installer.
+COUNTRIES_SCRIPT: Final = "vendor/natural-earth/countries-110m.js"
 DEFAULT_STATIC_FOLDER: Final = Path(__file__).resolve().parents[2] / "static"
 
 # Folium's asset names (for its pinned version) and our local copies, per class list.
@@ -78,10 +80,11 @@ CSS_REFERENCED_ASSETS: Final[tuple[str, ...]] = (
     "vendor/leaflet.fullscreen/icon-fullscreen.svg",
 )
 
-# Files linked from the rendered HTML (<script>/<link>) plus the boundaries GeoJSON.
+# Files linked from the rendered HTML (<script>/<link>) plus the boundaries (data, script).
 LINKED_ASSETS: Final[tuple[str, ...]] = (
     *(local for spec in _REPLACEMENTS.values() for _, local in spec),
     COUNTRIES_GEOJSON,
+    COUNTRIES_SCRIPT,
 )
 
 

@@ -14,8 +14,10 @@ from folium.template import Template
 
 
 class BoundaryLayer(Layer):  # type: ignore[misc]
-    """The offline base map: bundled Natural Earth country outlines, fetched as data
-    from our own host (not inlined, so the page stays small and cacheable)."""
+    """The offline base map: bundled Natural Earth country outlines, loaded as a script
+    from our own host (not inlined, so the page stays small and cacheable; a script and
+    not fetch(), because a page opened from disk may not fetch). Loaded once per page,
+    however many maps it has."""
 
     _template = Template(
         """
@@ -25,12 +27,22 @@ class BoundaryLayer(Layer):  # type: ignore[misc]
             attribution: {{ this.attribution|tojson }},
             style: {{ this.style|tojson }}
         });
-        fetch({{ this.url|tojson }})
-            .then(function (r) { return r.json(); })
-            .then(function (d) {
-                {{ this.get_name() }}.addData(d);
-                {{ this.get_name() }}.bringToBack();
-            });
+        (function (layer) {
+            function add() {
+                layer.addData(window.atlasNaturalEarth);
+                layer.bringToBack();
+            }
+            if (window.atlasNaturalEarth) return add();
+            var waiting = window.atlasNaturalEarthWaiting = window.atlasNaturalEarthWaiting || [];
+            waiting.push(add);
+            if (waiting.length > 1) return;
+            var script = document.createElement("script");
+            script.src = {{ this.url|tojson }};
+            script.onload = function () {
+                waiting.splice(0).forEach(function (callback) { callback(); });
+            };
+            document.head.appendChild(script);
+        })({{ this.get_name() }});
         {% endmacro %}
         """
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, current_app, render_template, url_for
 
-from ..maps.assets import COUNTRIES_GEOJSON
+from ..maps.assets import COUNTRIES_SCRIPT
 from ..maps.journey_map import MapOptions, MapParts, build_map, render_parts
 from ..pages.records import Data
 
@@ -27,7 +27,7 @@ def map_options(
     *, show_hazards: bool = True, legend_open: bool = True, classroom: bool = False
 ) -> MapOptions:
     return MapOptions(
-        boundaries_url=url_for("static", filename=COUNTRIES_GEOJSON),
+        boundaries_url=url_for("static", filename=COUNTRIES_SCRIPT),
         online_tiles=bool(current_app.config["ONLINE_TILES"]),
         show_hazards=show_hazards,
         legend_open=legend_open,
