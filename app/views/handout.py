@@ -16,7 +16,8 @@ bp = Blueprint("handout", __name__)
 
 @bp.get("/journeys/<slug>/handout")
 def show(slug: str) -> Response:
-    root = request.url_root.rstrip("/")
+    # The citation URLs already carry the script root: only scheme and host are added.
+    root = request.host_url.rstrip("/")
 
     def build() -> tuple[dict[str, object], str]:
         page = journey_data(slug)

@@ -47,7 +47,8 @@ def show_json(slug: str) -> Response:
 
 @bp.get("/journeys/<slug>.geojson")
 def show_geojson(slug: str) -> Response:
-    root = request.url_root.rstrip("/")
+    # The citation URLs already carry the script root: only scheme and host are added.
+    root = request.host_url.rstrip("/")
     return json_response(
         cached(("geojson", slug, root), lambda: journey_geojson(journey_data(slug), root)),
         mimetype="application/geo+json",
