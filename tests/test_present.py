@@ -270,16 +270,19 @@ def deck_links(html: str) -> list[str]:
 
 
 def test_classroom_mode_is_kept_in_every_link(client):
-    """Sensitivity tags come later; the flag must survive every step a class takes."""
-    plain = deck_links(client.get(f"/present/journeys/{ROH}").get_data(as_text=True))
+    """The deck starts in the classroom setting, and it must survive every step a class
+    takes; with ?classroom=0 no link carries it."""
+    plain = deck_links(client.get(f"/present/journeys/{ROH}?classroom=0").get_data(as_text=True))
     assert plain
     assert [h for h in plain if "classroom" in h] == []
 
-    links = deck_links(client.get(f"/present/journeys/{ROH}?classroom=1").get_data(as_text=True))
-    assert len(links) == len(plain)
-    for href in links:
-        url = urlsplit(href.replace("&amp;", "&"))
-        assert parse_qs(url.query).get("classroom") == ["1"], href
+    for query in ("", "?classroom=1"):
+        page = client.get(f"/present/journeys/{ROH}{query}").get_data(as_text=True)
+        links = deck_links(page)
+        assert len(links) == len(plain)
+        for href in links:
+            url = urlsplit(href.replace("&amp;", "&"))
+            assert parse_qs(url.query).get("classroom") == ["1"], href
     # A source passage link keeps its citation and its passage as well.
     assert any("cite=" in h and re.search(r"#p-\d+$", h) for h in links)
 
@@ -645,11 +648,12 @@ def test_hostile_text_on_the_slides_never_runs_and_reads_as_written(browser, hos
 
 
 @pytest.mark.browser
-def test_classroom_mode_reaches_the_links_in_the_maps_popups(page_watch, live_server):
+@pytest.mark.parametrize("query", ["", "?classroom=1"])
+def test_classroom_mode_reaches_the_links_in_the_maps_popups(page_watch, live_server, query):
     page, watch = page_watch
     journey = get_json(live_server.url, f"/journeys/{ROH}.json")
     leg = next(leg for leg in journey["legs"] if leg["route"] == "known")
-    open_deck(page, deck_url(live_server, ROH, "?classroom=1"), watch)
+    open_deck(page, deck_url(live_server, ROH, query), watch)
     page.evaluate("(key) => window.atlasMaps[0].features[key].openPopup()", f"{ROH}-{leg['id']}")
     link = page.locator(".leaflet-popup blockquote a").first
     href = link.get_attribute("href")

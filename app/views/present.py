@@ -22,8 +22,8 @@ from .rendering import html_response, journey_map, json_response
 bp = Blueprint("present", __name__)
 
 # Presentation mode starts in the classroom setting (a room may be a class): tagged
-# quotes are shown on request, unless ?classroom=0. Links carry an explicit
-# ?classroom=1 on, so a class stays in the classroom setting on every page.
+# quotes are shown on request, unless ?classroom=0. While it is on, links carry an
+# explicit ?classroom=1, so a class stays in the classroom setting on every page.
 CLASSROOM = "classroom"
 
 
@@ -58,7 +58,7 @@ def show(slug: str) -> Response:
     deck = _deck(slug)
     classroom = classroom_setting(default=True, cookies=False)
     parts = cached(("present-map", slug, classroom), lambda: _map(journey_data(slug), classroom))
-    link = _keep_classroom(request.args.get(CLASSROOM) == "1")
+    link = _keep_classroom(classroom)
     return html_response("present.html", deck, map=parts, link=link, classroom=classroom)
 
 

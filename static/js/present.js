@@ -150,9 +150,9 @@
     if (respread) map.fire("overlayadd", {});
     respread = false;
   }
-  // Classroom mode (?classroom=1) stays on through every link, the map's popups too (they
-  // are built once for all readers, so the flag is added here, as each popup opens).
-  var classroom = new URLSearchParams(location.search).get("classroom") === "1";
+  // The classroom setting (on unless ?classroom=0) stays on through every link, the map's
+  // popups too (they are built once for all readers, so the flag is added as each opens).
+  var classroom = document.body.classList.contains("classroom");
   if (map && classroom) {
     map.on("popupopen", function (event) {
       var links = event.popup.getElement().querySelectorAll("a[href]");
