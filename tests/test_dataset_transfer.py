@@ -123,7 +123,7 @@ def test_backup_copies_a_live_sqlite_database_consistently_while_it_is_written(
     with edited_app.app_context():
         path = db.engine.url.database
         ids = db.session.scalars(select(Journey.id).order_by(Journey.id).limit(2)).all()
-    stop = threading.Event()
+    stop, started = threading.Event(), threading.Event()
     writes = [0]
 
     def writer() -> None:
@@ -135,10 +135,12 @@ def test_backup_copies_a_live_sqlite_database_consistently_while_it_is_written(
                     connection.execute(
                         "UPDATE journey SET title = ? WHERE id = ?", (f"write {writes[0]}", ident)
                     )
+            started.set()
         connection.close()
 
     thread = threading.Thread(target=writer)
     thread.start()
+    assert started.wait(30), "the writer never wrote"
     try:
         titles = []
         for n in range(5):

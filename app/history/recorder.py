@@ -55,7 +55,7 @@ def _track(session: Session, connection: Connection, touched: Touched) -> None:
         fresh = {i for i in ids if (entity, i) not in pending}
         if not fresh:
             continue
-        found = snapshots(connection, entity, fresh)
+        found = snapshots(connection, entity, fresh, lock=True)
         for i in fresh:
             pending[(entity, i)] = found.get(i)
 

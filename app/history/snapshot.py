@@ -61,12 +61,19 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield ordered[start : start + _CHUNK]
 
 
-def snapshots(connection: Connection, entity: str, ids: Iterable[int]) -> dict[int, Snapshot]:
-    """The current snapshot of each record that exists (missing ids are left out)."""
+def snapshots(
+    connection: Connection, entity: str, ids: Iterable[int], *, lock: bool = False
+) -> dict[int, Snapshot]:
+    """The current snapshot of each record that exists (missing ids are left out).
+    `lock`: on PostgreSQL, lock the rows first (a concurrent change commits before this
+    snapshot is read, so the snapshot is the state this transaction really changes)."""
     t = table(entity)
     found: dict[int, Snapshot] = {}
     for chunk in _chunks(ids):
-        for row in connection.execute(select(t).where(t.c.id.in_(chunk))).mappings():
+        query = select(t).where(t.c.id.in_(chunk))
+        if lock and connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        for row in connection.execute(query).mappings():
             found[row["id"]] = {key: jsonable(value) for key, value in row.items()}
         if entity == "hazard":
             for key, assoc, column, _ in MEMBERSHIPS:
