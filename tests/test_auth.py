@@ -7,7 +7,6 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
@@ -246,10 +245,13 @@ def test_a_failed_login_takes_as_long_whether_or_not_the_account_exists(tmp_path
         )
         return time.perf_counter() - start
 
-    unknown = statistics.median(timed("nobody") for _ in range(5))
-    wrong = statistics.median(timed("ed") for _ in range(5))
-    # Both spend one argon2id verification (about 20-60 ms): the gap is noise, not that.
-    assert 0.5 < unknown / wrong < 2, (unknown, wrong)
+    # Alternate the two and keep the fastest of each: other processes on the machine
+    # only ever add time, so the minimum is the work itself.
+    samples = [(timed("nobody"), timed("ed")) for _ in range(8)]
+    unknown, wrong = min(u for u, _ in samples), min(w for _, w in samples)
+    # Both spend one argon2id verification (about 40 ms here); without the dummy hash
+    # an unknown name would answer in about 1 ms.
+    assert 0.6 < unknown / wrong < 1.6, (unknown, wrong)
     assert min(unknown, wrong) > 0.01
 
 
