@@ -23,6 +23,7 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import FloatConverter, IntegerConverter, UUIDConverter
 
 from app import create_app
+from app.auth.guard import PUBLIC_WRITES
 from app.extensions import db
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -118,6 +119,8 @@ def test_the_url_map_has_write_routes_to_check():
     endpoints = {endpoint for endpoint, _, _ in ROUTES}
     assert {"auth.login", "auth.logout", "admin_users.create"} <= endpoints
     assert set(ANONYMOUS_ALLOWED) <= endpoints
+    # The guard itself lets no other anonymous write through.
+    assert PUBLIC_WRITES == ANONYMOUS_ALLOWED
 
 
 @pytest.mark.parametrize(("endpoint", "method", "rule"), ROUTES, ids=ROUTE_IDS)
