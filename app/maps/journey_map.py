@@ -8,6 +8,7 @@ wide bands, never pins; hazards are symbols by kind, each kind its own layer.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,15 @@ BOUNDARY_STYLE = {
     "opacity": 1,
 }
 HAZARD_RING_PX = 34
+# The optional online base layer, by the name Folium resolves (through xyzservices).
+ONLINE_TILES = "OpenStreetMap"
+# An inline script Folium writes into the map's head (its L_NO_TOUCH settings).
+_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
+
+
+def online_tiles_url() -> str:
+    """The URL template the optional online layer loads its tiles from."""
+    return str(folium.TileLayer(ONLINE_TILES).tiles)
 
 
 @dataclass(frozen=True)
@@ -295,7 +305,7 @@ def build_map(
     ).add_to(fmap)
     if options.online_tiles:
         folium.TileLayer(
-            "OpenStreetMap",
+            ONLINE_TILES,
             name=map_text("OpenStreetMap (online)"),
             overlay=False,
             show=False,
@@ -391,11 +401,17 @@ def build_map(
 
 
 def render_parts(fmap: folium.Map) -> MapParts:
-    """Split a rendered map into header (assets, styles), body div and script."""
+    """Split a rendered map into header (assets, styles), body div and script.
+
+    The header keeps no inline script: Folium's go to the front of the script, which
+    pages place in one <script> carrying the response's CSP nonce. So the parts, cached
+    across requests and readers, hold no nonce, and nothing the policy would block."""
     root = fmap.get_root()
     root.render()
+    header = root.header.render()
+    inline = "".join(f"{code.strip()}\n" for code in _INLINE_SCRIPT.findall(header))
     return MapParts(
-        header=root.header.render(),
+        header=_INLINE_SCRIPT.sub("", header),
         html=root.html.render(),
-        script=root.script.render(),
+        script=inline + root.script.render(),
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..security import headers
 from . import (
     atlas,
     classroom,
     embed,
     errors,
-    framing,
     handout,
     hazards,
     journeys,
@@ -24,4 +24,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(embed.bp)
     classroom.register(app)
     errors.register(app)
-    framing.register(app)
+    headers.register(app)

@@ -1,0 +1,1 @@
+"""Protections every response carries (see headers.py)."""
