@@ -66,6 +66,8 @@ class Source(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": lock_version}
 
     passages: Mapped[list[Passage]] = relationship(
         back_populates="source", order_by="Passage.number", cascade="all, delete-orphan"
@@ -113,6 +115,8 @@ class Place(Base):
     circle_km: Mapped[float | None] = mapped_column(Float)
     # For places inside one country (a city, a region): that country's place.
     country_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": lock_version}
 
     country: Mapped[Place | None] = relationship(remote_side=[id])
     citations: Mapped[list[Citation]] = relationship(
@@ -147,6 +151,8 @@ class Journey(Base):
     outcome_label: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": lock_version}
 
     legs: Mapped[list[Leg]] = relationship(
         back_populates="journey", order_by="Leg.position", cascade="all, delete-orphan"
@@ -173,6 +179,8 @@ class Leg(Base):
     to_place_id: Mapped[int] = mapped_column(ForeignKey("place.id"))
     route: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": lock_version}
 
     journey: Mapped[Journey] = relationship(back_populates="legs")
     from_place: Mapped[Place] = relationship(foreign_keys=[from_place_id])
@@ -198,6 +206,8 @@ class Hazard(Base):
     sensitivity: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # None when the sources do not say where it happens.
     place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": lock_version}
 
     place: Mapped[Place | None] = relationship()
     journeys: Mapped[list[Journey]] = relationship(

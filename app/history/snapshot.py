@@ -34,6 +34,9 @@ MEMBERSHIPS = (
     ("leg_ids", hazard_leg, "leg_id", "leg"),
 )
 _CHUNK = 500
+# Columns that are not content: the optimistic lock version (edit conflicts) moves on
+# with every save and is neither recorded nor restored.
+BOOKKEEPING = frozenset({"lock_version"})
 
 
 def table(entity: str) -> Table:
@@ -74,7 +77,9 @@ def snapshots(
         if lock and connection.dialect.name == "postgresql":
             query = query.with_for_update()
         for row in connection.execute(query).mappings():
-            found[row["id"]] = {key: jsonable(value) for key, value in row.items()}
+            found[row["id"]] = {
+                key: jsonable(value) for key, value in row.items() if key not in BOOKKEEPING
+            }
         if entity == "hazard":
             for key, assoc, column, _ in MEMBERSHIPS:
                 for snap in found.values():
