@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..models import User
+from ..transactions import locked, write_transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,8 +84,8 @@ def logout_user() -> None:
     """End every session of the current user and clear this one."""
     user = current_user()
     if user is not None:
-        end_sessions(user)
-        db.session.commit()
+        with write_transaction():  # the epoch moves on atomically, on every database
+            end_sessions(locked(User, user.id) or user)
     session.clear()
     g._auth_user = None
 

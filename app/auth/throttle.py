@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..models import LoginAttempt
+from ..transactions import write_transaction
 
 ACCOUNT_LENGTH = 80
 ADDRESS_LENGTH = 64
@@ -66,8 +67,9 @@ def begin(session: Session, account: str, address: str) -> Attempt:
     window = timedelta(seconds=int(config["LOGIN_WINDOW_SECONDS"]))
     account, address = account_key(account), address[:ADDRESS_LENGTH]
     attempt = LoginAttempt(account=account, address=address, at=now_utc(), succeeded=False)
-    session.add(attempt)
-    session.commit()
+    with write_transaction():  # the write lock up front (SQLite), see app/transactions.py
+        session.add(attempt)
+    attempt_id = attempt.id
 
     now = now_utc()
     since = now - window
@@ -99,10 +101,10 @@ def begin(session: Session, account: str, address: str) -> Attempt:
         if wait is not None
     ]
     if waits:
-        session.delete(attempt)
-        session.commit()
-        return Attempt(attempt.id, max(waits))
-    return Attempt(attempt.id, None)
+        with write_transaction():
+            session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
+        return Attempt(attempt_id, max(waits))
+    return Attempt(attempt_id, None)
 
 
 def succeeded(session: Session, attempt: Attempt) -> None:

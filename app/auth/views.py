@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..transactions import write_transaction
 from ..views.classroom import local_path
 from . import throttle
 from .accounts import find_user
@@ -67,11 +68,13 @@ def login() -> Response:
     if user is None or user.disabled or not matches:
         return _page(200, error=FAILED, name=name)
 
-    throttle.succeeded(db.session(), attempt)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)  # parameters changed: upgrade it
-    login_user(user)
-    db.session.commit()
+    # Parameters changed: upgrade the hash (computed before the write lock is taken).
+    new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
+    with write_transaction():
+        throttle.succeeded(db.session(), attempt)
+        if new_hash is not None:
+            user.password_hash = new_hash
+        login_user(user)
     return redirect(local_path(request.form.get("next")) or url_for("atlas.home"), code=303)
 
 
