@@ -35,9 +35,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     auth.register(app)  # sessions, CSRF and the write-route guard come first
 
-    from . import cli, export, history, views
+    from . import cli, editor, export, history, views
 
     views.register(app)
+    editor.register(app)
     cli.register(app)
     export.register(app)
     history.register(app)

@@ -1,0 +1,145 @@
+"""The fields of the editor's forms, read and checked in one place.
+
+Each form is a list of `Field`s. `read_fields` turns the submitted form into typed
+values and collects one clear message per field that is wrong; the view re-renders
+the form with what the editor typed (`shown`) and those messages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+Choices = Callable[[], list[tuple[str, str]]]
+
+
+class FormErrors(Exception):
+    """The submission is refused; `errors` maps a field name ("" for the whole form)
+    to the message shown beside it."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        super().__init__("; ".join(f"{k or 'form'}: {v}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    # text | textarea | slug | choice | number | tags | ref | refs | hidden
+    kind: str = "text"
+    required: bool = True
+    max_len: int | None = None
+    choices: Choices | None = None
+    help: str = ""
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def multiple(self) -> bool:
+        return self.kind in ("tags", "refs")
+
+
+def fixed(options: Mapping[str, str] | Iterable[str]) -> Choices:
+    """Choices from a vocabulary (value → label) or a list of values."""
+    if isinstance(options, Mapping):
+        pairs = [(str(k), str(v)) for k, v in options.items()]
+    else:
+        pairs = [(str(v), str(v)) for v in options]
+    return lambda: pairs
+
+
+def _clean(value: str) -> str:
+    # Browsers send CRLF for newlines in a textarea; the atlas stores LF.
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def read_field(field: Field, form: MultiDict[str, str], errors: dict[str, str]) -> Any:
+    """The typed value of one field, or None (and a message in `errors`)."""
+    if field.multiple:
+        values = [_clean(v) for v in form.getlist(field.name) if _clean(v)]
+        allowed = {value for value, _ in field.choices()} if field.choices else set()
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            errors[field.name] = f"{field.label}: unknown choice {unknown[0]!r}."
+            return []
+        if field.kind == "refs":
+            return [int(v) for v in values]
+        return values
+    raw = _clean(form.get(field.name, ""))
+    if "\x00" in raw:
+        errors[field.name] = f"{field.label}: the text contains a NUL character; remove it."
+        return None
+    if not raw:
+        if field.required:
+            errors[field.name] = f"{field.label} is required."
+        return None
+    if field.max_len is not None and len(raw) > field.max_len:
+        errors[field.name] = (
+            f"{field.label} is {len(raw)} characters long; at most {field.max_len} fit."
+        )
+        return None
+    if field.kind == "slug" and not SLUG.match(raw):
+        errors[field.name] = (
+            f"{field.label} must be lowercase letters and digits joined by single hyphens"
+            " (like roh-family)."
+        )
+        return None
+    if field.kind in ("choice", "ref"):
+        allowed = {value for value, _ in field.choices()} if field.choices else set()
+        if raw not in allowed:
+            errors[field.name] = f"{field.label}: choose one of the listed values."
+            return None
+        return int(raw) if field.kind == "ref" else raw
+    if field.kind == "number":
+        try:
+            number = float(raw)
+        except ValueError:
+            errors[field.name] = f"{field.label} must be a number, not {raw!r}."
+            return None
+        if not math.isfinite(number) or (
+            (field.low is not None and number < field.low)
+            or (field.high is not None and number > field.high)
+        ):
+            errors[field.name] = f"{field.label} must be between {field.low:g} and {field.high:g}."
+            return None
+        return number
+    return raw
+
+
+def read_fields(
+    fields: Iterable[Field], form: MultiDict[str, str], errors: dict[str, str]
+) -> dict[str, Any]:
+    return {field.name: read_field(field, form, errors) for field in fields}
+
+
+def shown(fields: Iterable[Field], form: MultiDict[str, str]) -> dict[str, Any]:
+    """What the editor submitted, to put back into the re-rendered form as typed."""
+    values: dict[str, Any] = {}
+    for field in fields:
+        values[field.name] = form.getlist(field.name) if field.multiple else form.get(field.name)
+    return values
+
+
+def displayed(fields: Iterable[Field], values: Mapping[str, Any] | object) -> dict[str, Any]:
+    """A record's values (a mapping, or a record's attributes) as form values: strings,
+    and lists of strings for multiples."""
+    out: dict[str, Any] = {}
+    for field in fields:
+        if isinstance(values, Mapping):
+            value = values.get(field.name)
+        else:
+            value = getattr(values, field.name, None)
+        if field.multiple:
+            out[field.name] = [str(v) for v in value or []]
+        elif value is None:
+            out[field.name] = ""
+        else:
+            out[field.name] = str(value)
+    return out

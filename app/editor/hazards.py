@@ -1,0 +1,218 @@
+"""Hazards: create (with the first citation), edit (kind, place, the journeys and legs
+it belongs to, summary, content-note tags), delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from ..auth import editor_required
+from ..extensions import db
+from ..models import Hazard, Journey, Leg, join_tags
+from ..vocabulary import HAZARD_KINDS, SENSITIVITY_TAGS
+from .blueprint import bp
+from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
+from .fields import Field, FormErrors, displayed, fixed, read_fields, shown
+from .legs import place_choices
+from .quotes import add_citation
+from .saving import check_version, conflict_page, page, submit
+
+
+def journey_choices() -> list[tuple[str, str]]:
+    query = select(Journey).order_by(Journey.position)
+    return [(str(j.id), j.title) for j in db.session.scalars(query)]
+
+
+def leg_choices() -> list[tuple[str, str]]:
+    query = select(Leg).join(Journey).order_by(Journey.position, Leg.position)
+    return [
+        (
+            str(leg.id),
+            f"{leg.journey.title}, leg {leg.position}: {leg.from_place.name} → {leg.to_place.name}",
+        )
+        for leg in db.session.scalars(query)
+    ]
+
+
+FIELDS = [
+    Field("name", "Name", max_len=300),
+    Field("slug", "Slug (in its address)", kind="slug", max_len=80),
+    Field(
+        "kind", "Kind", kind="choice", choices=fixed({k: v.label for k, v in HAZARD_KINDS.items()})
+    ),
+    Field("summary", "Summary", kind="textarea", help="our words, from the sources"),
+    Field(
+        "sensitivity",
+        "Content notes (what its subject is)",
+        kind="tags",
+        required=False,
+        choices=fixed(SENSITIVITY_TAGS),
+    ),
+    Field(
+        "place_id",
+        "Where",
+        kind="ref",
+        required=False,
+        choices=place_choices,
+        help="leave empty when the sources do not say where",
+    ),
+    Field(
+        "journey_ids", "Journeys it affects", kind="refs", required=False, choices=journey_choices
+    ),
+    Field("leg_ids", "Legs it affects", kind="refs", required=False, choices=leg_choices),
+]
+
+
+def _hazard(slug: str) -> Hazard:
+    hazard = db.session.scalars(select(Hazard).filter_by(slug=slug)).one_or_none()
+    if hazard is None:
+        abort(404)
+    return hazard
+
+
+def hazard_values(hazard: Hazard) -> dict[str, Any]:
+    return {
+        **{f.name: getattr(hazard, f.name, None) for f in FIELDS},
+        "sensitivity": hazard.sensitivity_tags,
+        "journey_ids": [j.id for j in hazard.journeys],
+        "leg_ids": sorted(leg.id for leg in hazard.legs),
+    }
+
+
+def _apply(session: Session, hazard: Hazard, own_id: int | None) -> None:
+    errors: dict[str, str] = {}
+    v = read_fields(FIELDS, request.form, errors)
+    if v["slug"]:
+        taken = session.scalar(select(Hazard.id).filter_by(slug=v["slug"]))
+        if taken is not None and taken != own_id:
+            errors["slug"] = f"The slug {v['slug']!r} is already used by another hazard."
+    if errors:
+        raise FormErrors(errors)
+    for name in ("name", "slug", "kind", "summary", "place_id"):
+        if getattr(hazard, name) != v[name]:
+            setattr(hazard, name, v[name])
+    tags = join_tags([t for t in SENSITIVITY_TAGS if t in v["sensitivity"]])
+    if hazard.sensitivity != tags:
+        hazard.sensitivity = tags
+    journeys = [session.get(Journey, i) for i in v["journey_ids"]]
+    legs = [session.get(Leg, i) for i in v["leg_ids"]]
+    if [j.id for j in hazard.journeys] != v["journey_ids"]:
+        hazard.journeys = [j for j in journeys if j is not None]
+    if sorted(leg.id for leg in hazard.legs) != sorted(v["leg_ids"]):
+        hazard.legs = [leg for leg in legs if leg is not None]
+
+
+def _form_page(
+    hazard: Hazard | None,
+    form: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    return page(
+        "editor/hazard.html",
+        f"Edit {hazard.name}" if hazard else "New hazard",
+        status,
+        hazard=hazard,
+        fields=FIELDS,
+        cite_fields=CITE_FIELDS if hazard is None else [],
+        form=form,
+        errors=errors or {},
+        version=hazard.lock_version if hazard else None,
+    )
+
+
+@bp.get("/hazards/new")
+@editor_required
+def hazard_new() -> Response:
+    return _form_page(
+        None, {**displayed(FIELDS, {}), **cite_form_defaults(), **request.args.to_dict()}
+    )
+
+
+@bp.post("/hazards/new")
+@editor_required
+def hazard_create() -> Response:
+    def work(session: Session) -> str:
+        last = session.scalar(select(func.max(Hazard.position)))
+        hazard = Hazard(position=(last or 0) + 1)
+        errors: dict[str, str] = {}
+        try:
+            _apply(session, hazard, None)
+        except FormErrors as exc:
+            errors = exc.errors
+        first = read_first_citation(session, errors)
+        if errors or first is None:
+            raise FormErrors(errors or {"cite_quote": "A new hazard needs its first citation."})
+        session.add(hazard)
+        session.flush()
+        add_citation(session, "hazard", hazard, *first)
+        return hazard.slug
+
+    outcome = submit(work)
+    if not outcome.ok:
+        form = {**shown(FIELDS, request.form), **shown(CITE_FIELDS, request.form)}
+        return _form_page(None, form, outcome.errors, 422)
+    return redirect(url_for("editor.hazard_edit", slug=outcome.value), code=303)
+
+
+@bp.get("/hazards/<slug>")
+@editor_required
+def hazard_edit(slug: str) -> Response:
+    hazard = _hazard(slug)
+    return _form_page(hazard, displayed(FIELDS, hazard_values(hazard)))
+
+
+@bp.post("/hazards/<slug>")
+@editor_required
+def hazard_update(slug: str) -> Response:
+    hazard_id = _hazard(slug).id
+
+    def work(session: Session) -> str:
+        hazard = session.get(Hazard, hazard_id)
+        assert hazard is not None
+        check_version(hazard, request.form.get("lock_version"))
+        _apply(session, hazard, hazard.id)
+        hazard.lock_version += 1  # also when only its memberships changed
+        return hazard.slug
+
+    outcome = submit(work)
+    db.session.expire_all()
+    if outcome.conflict:
+        hazard = _hazard(slug)
+        return conflict_page(
+            what=f"hazard {hazard.name}",
+            entity="hazard",
+            record=hazard,
+            fields=FIELDS,
+            theirs=displayed(FIELDS, hazard_values(hazard)),
+            yours=shown(FIELDS, request.form),
+            action=url_for("editor.hazard_update", slug=slug),
+            edit_url=url_for("editor.hazard_edit", slug=slug),
+        )
+    if not outcome.ok:
+        return _form_page(_hazard(slug), shown(FIELDS, request.form), outcome.errors, 422)
+    return redirect(url_for("editor.hazard_edit", slug=outcome.value, saved=1), code=303)
+
+
+@bp.post("/hazards/<slug>/delete")
+@editor_required
+def hazard_delete(slug: str) -> Response:
+    hazard_id = _hazard(slug).id
+
+    def work(session: Session) -> None:
+        hazard = session.get(Hazard, hazard_id)
+        assert hazard is not None
+        check_version(hazard, request.form.get("lock_version"))
+        session.delete(hazard)
+
+    outcome = submit(work)
+    if not outcome.ok:
+        db.session.expire_all()
+        hazard = _hazard(slug)
+        errors = outcome.errors or {"": "The hazard changed since you loaded it; check it again."}
+        return _form_page(hazard, displayed(FIELDS, hazard_values(hazard)), errors, 409)
+    return redirect(url_for("editor.dashboard", deleted=slug), code=303)

@@ -1,0 +1,331 @@
+"""Places: create (with the first citation) and edit. The anchor is set by clicking a
+Leaflet map (static/js/editor-map.js; the fields can be typed too); precision and
+provenance say how exactly the sources locate it; the area is computed as the seed
+loader computes it (app/seeding/areas.py): a Natural Earth country, a circle, or a
+line drawn through points."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import abort, current_app, redirect, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from ..auth import editor_required
+from ..extensions import db
+from ..models import PRECISIONS, PROVENANCES, Place
+from ..seeding.areas import line_geometry, load_country_shapes
+from ..vocabulary import PLACE_KINDS, PRECISION_LABELS
+from .blueprint import bp
+from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
+from .fields import Field, FormErrors, displayed, fixed, read_fields, shown
+from .quotes import add_citation
+from .saving import check_version, conflict_page, page, submit
+
+AREAS = {
+    "natural_earth": "the country's outline (Natural Earth)",
+    "circle": "a circle around the anchor",
+    "line": "a line through points (a river, a border)",
+    "none": "none: not drawn (only when the location is unknown)",
+}
+
+
+@lru_cache(maxsize=2)
+def _shapes(path: str) -> dict[str, dict[str, Any]]:
+    return load_country_shapes(Path(path))
+
+
+@lru_cache(maxsize=2)
+def _country_names(path: str) -> list[tuple[str, str]]:
+    collection = json.loads(Path(path).read_text(encoding="utf-8"))
+    named = [
+        (str(f["id"]), f"{f['properties'].get('name', f['id'])} ({f['id']})")
+        for f in collection["features"]
+        if f.get("id") is not None and f.get("geometry")
+    ]
+    return sorted(named, key=lambda pair: pair[1])
+
+
+def natural_earth_path() -> str:
+    return str(current_app.config["NATURAL_EARTH_PATH"])
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return _country_names(natural_earth_path())
+
+
+def country_place_choices() -> list[tuple[str, str]]:
+    query = select(Place).filter_by(kind="country").order_by(Place.name)
+    return [(str(p.id), p.name) for p in db.session.scalars(query)]
+
+
+FIELDS = [
+    Field("name", "Name", max_len=200),
+    Field("slug", "Slug (in its address)", kind="slug", max_len=80),
+    Field("kind", "Kind", kind="choice", choices=fixed(PLACE_KINDS)),
+    Field(
+        "precision",
+        "Precision: how exactly the sources locate it",
+        kind="choice",
+        choices=fixed({p: PRECISION_LABELS[p] for p in PRECISIONS}),
+    ),
+    Field(
+        "provenance",
+        "Provenance",
+        kind="choice",
+        choices=fixed(
+            {"stated": "stated: a source names it", "editorial": "editorial: our assumption"}
+        ),
+    ),
+    Field(
+        "provenance_note",
+        "Provenance note",
+        kind="textarea",
+        required=False,
+        help="why, or what exactly the source says (required when editorial)",
+    ),
+    Field(
+        "anchor_lat",
+        "Anchor latitude",
+        kind="number",
+        required=False,
+        low=-90,
+        high=90,
+        help="click the map to set the anchor",
+    ),
+    Field("anchor_lon", "Anchor longitude", kind="number", required=False, low=-180, high=180),
+    Field(
+        "anchor_note",
+        "Anchor note",
+        kind="textarea",
+        required=False,
+        help="the anchor is always an editorial point: say why it is there",
+    ),
+    Field("area_kind", "Area drawn", kind="choice", choices=fixed(AREAS)),
+    Field(
+        "area_country", "Country outline", kind="choice", required=False, choices=country_choices
+    ),
+    Field("circle_km", "Circle radius (km)", kind="number", required=False, low=0.1, high=5000),
+    Field(
+        "line_points",
+        "Line points",
+        kind="textarea",
+        required=False,
+        help="one “lat, lon” per line; with the line selected, clicks on the map add points",
+    ),
+    Field(
+        "country_id",
+        "In the country",
+        kind="ref",
+        required=False,
+        choices=country_place_choices,
+        help="only when a source says so",
+    ),
+]
+assert set(PROVENANCES) == {"stated", "editorial"}
+
+
+def _place(slug: str) -> Place:
+    place = db.session.scalars(select(Place).filter_by(slug=slug)).one_or_none()
+    if place is None:
+        abort(404)
+    return place
+
+
+def place_values(place: Place) -> dict[str, Any]:
+    """A place as its form shows it (the area as the choices that make it)."""
+    values: dict[str, Any] = {f.name: getattr(place, f.name, None) for f in FIELDS}
+    values["area_kind"] = place.area_kind
+    geometry = json.loads(place.area_geojson) if place.area_geojson else None
+    if place.area_kind == "natural_earth" and geometry is not None:
+        shapes = _shapes(natural_earth_path())
+        values["area_country"] = next((k for k, g in shapes.items() if g == geometry), None)
+    if place.area_kind == "line" and geometry is not None:
+        values["line_points"] = "\n".join(f"{lat}, {lon}" for lon, lat in geometry["coordinates"])
+    return values
+
+
+def _line(text: str, errors: dict[str, str]) -> list[list[float]]:
+    points: list[list[float]] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            lat, lon = (float(part) for part in line.replace(";", ",").split(","))
+        except ValueError:
+            errors["line_points"] = f"Line point {n} must be “lat, lon”, not {line.strip()!r}."
+            return []
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            errors["line_points"] = f"Line point {n} is out of range (lat -90..90, lon -180..180)."
+            return []
+        points.append([lat, lon])
+    if len(points) < 2:
+        errors["line_points"] = "A line needs at least two points."
+    return points
+
+
+def read_place(session: Session, own_id: int | None, errors: dict[str, str]) -> dict[str, Any]:
+    """The place's columns from the form, with every rule of seeds/README.md checked."""
+    v = read_fields(FIELDS, request.form, errors)
+    if v["slug"]:
+        taken = session.scalar(select(Place.id).filter_by(slug=v["slug"]))
+        if taken is not None and taken != own_id:
+            errors["slug"] = f"The slug {v['slug']!r} is already used by another place."
+    if v["provenance"] == "editorial" and not v["provenance_note"]:
+        errors["provenance_note"] = "An editorial place needs a provenance note saying why."
+    lat, lon = v["anchor_lat"], v["anchor_lon"]
+    anchored = lat is not None and lon is not None
+    if (lat is None) != (lon is None) and "anchor_lat" not in errors and "anchor_lon" not in errors:
+        errors["anchor_lat"] = "Give both the latitude and the longitude, or neither."
+    if anchored and not v["anchor_note"]:
+        errors["anchor_note"] = "The anchor is an editorial choice: say why it is there."
+    if (
+        not anchored
+        and v["precision"]
+        and v["precision"] != "unknown"
+        and "anchor_lat" not in errors
+    ):
+        errors["anchor_lat"] = "A place whose precision is known needs an anchor: click the map."
+    area: dict[str, Any] = {"area_geojson": None, "circle_km": None}
+    kind = v["area_kind"]
+    if kind == "none" and (anchored or v["precision"] not in (None, "unknown")):
+        errors["area_kind"] = "Only a place whose location is unknown (no anchor) has no area."
+    elif kind == "natural_earth":
+        geometry = _shapes(natural_earth_path()).get(v["area_country"] or "")
+        if geometry is None:
+            errors.setdefault("area_country", "Choose the country whose outline is drawn.")
+        area["area_geojson"] = json.dumps(geometry)
+    elif kind == "circle":
+        if v["circle_km"] is None:
+            errors.setdefault("circle_km", "Give the circle's radius in km.")
+        if not anchored:
+            errors.setdefault("area_kind", "A circle is drawn around the anchor: set one.")
+        area["circle_km"] = v["circle_km"]
+    elif kind == "line":
+        points = _line(v["line_points"] or "", errors)
+        area["area_geojson"] = json.dumps(line_geometry(points)) if points else None
+    if own_id is not None and v["country_id"] == own_id:
+        errors["country_id"] = "A place cannot lie in itself."
+    columns = {
+        k: v[k]
+        for k in (
+            "name",
+            "slug",
+            "kind",
+            "precision",
+            "provenance",
+            "provenance_note",
+            "anchor_lat",
+            "anchor_lon",
+            "anchor_note",
+            "country_id",
+        )
+    }
+    return {**columns, "area_kind": kind, **area}
+
+
+def _form_page(
+    place: Place | None,
+    form: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    return page(
+        "editor/place.html",
+        f"Edit {place.name}" if place else "New place",
+        status,
+        place=place,
+        fields=FIELDS,
+        cite_fields=CITE_FIELDS if place is None else [],
+        form=form,
+        errors=errors or {},
+        version=place.lock_version if place else None,
+    )
+
+
+@bp.get("/places/new")
+@editor_required
+def place_new() -> Response:
+    defaults = displayed(
+        FIELDS,
+        {
+            "kind": "city",
+            "precision": "city",
+            "provenance": "stated",
+            "area_kind": "circle",
+            "circle_km": 25,
+        },
+    )
+    return _form_page(None, {**defaults, **cite_form_defaults(), **request.args.to_dict()})
+
+
+@bp.post("/places/new")
+@editor_required
+def place_create() -> Response:
+    def work(session: Session) -> str:
+        errors: dict[str, str] = {}
+        values = read_place(session, None, errors)
+        first = read_first_citation(session, errors)
+        if errors or first is None:
+            raise FormErrors(errors or {"cite_quote": "A new place needs its first citation."})
+        place = Place(**values)
+        session.add(place)
+        session.flush()
+        add_citation(session, "place", place, *first)
+        return place.slug
+
+    outcome = submit(work)
+    if not outcome.ok:
+        form = {**shown(FIELDS, request.form), **shown(CITE_FIELDS, request.form)}
+        return _form_page(None, form, outcome.errors, 422)
+    return redirect(url_for("editor.place_edit", slug=outcome.value), code=303)
+
+
+@bp.get("/places/<slug>")
+@editor_required
+def place_edit(slug: str) -> Response:
+    place = _place(slug)
+    return _form_page(place, displayed(FIELDS, place_values(place)))
+
+
+@bp.post("/places/<slug>")
+@editor_required
+def place_update(slug: str) -> Response:
+    place_id = _place(slug).id
+
+    def work(session: Session) -> str:
+        place = session.get(Place, place_id)
+        assert place is not None
+        check_version(place, request.form.get("lock_version"))
+        errors: dict[str, str] = {}
+        values = read_place(session, place.id, errors)
+        if errors:
+            raise FormErrors(errors)
+        for name, value in values.items():
+            if getattr(place, name) != value:
+                setattr(place, name, value)
+        place.lock_version += 1
+        return place.slug
+
+    outcome = submit(work)
+    db.session.expire_all()
+    if outcome.conflict:
+        place = _place(slug)
+        return conflict_page(
+            what=f"place {place.name}",
+            entity="place",
+            record=place,
+            fields=FIELDS,
+            theirs=displayed(FIELDS, place_values(place)),
+            yours=shown(FIELDS, request.form),
+            action=url_for("editor.place_update", slug=slug),
+            edit_url=url_for("editor.place_edit", slug=slug),
+        )
+    if not outcome.ok:
+        return _form_page(_place(slug), shown(FIELDS, request.form), outcome.errors, 422)
+    return redirect(url_for("editor.place_edit", slug=outcome.value, saved=1), code=303)

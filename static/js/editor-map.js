@@ -1,0 +1,73 @@
+// The place editor's map (app/editor/places.py): a click sets the anchor (or, with
+// "Clicks add points to the line" ticked, adds a point to the line); typing in the
+// fields moves the marker. Country outlines are the bundled Natural Earth data.
+(function () {
+  "use strict";
+  const element = document.querySelector("[data-place-map]");
+  if (!element || !window.L) return;
+  const lat = document.getElementById("f-anchor_lat");
+  const lon = document.getElementById("f-anchor_lon");
+  const line = document.getElementById("f-line_points");
+  const lineMode = document.getElementById("click-adds-line");
+  const areaKind = document.getElementById("f-area_kind");
+  const status = document.getElementById("place-map-status");
+
+  const map = L.map(element, {worldCopyJump: true, maxZoom: 12}).setView([30, 110], 3);
+  if (window.atlasNaturalEarth) {
+    L.geoJSON(window.atlasNaturalEarth, {
+      style: {color: "#777", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1},
+      interactive: false,
+    }).addTo(map);
+  }
+  const marker = L.circleMarker([0, 0], {radius: 7, color: "#a4161a", fillOpacity: 0.9});
+  const path = L.polyline([], {color: "#1d5c8f", weight: 3});
+  path.addTo(map);
+  window.atlasEditorMap = {map: map, marker: marker, path: path};
+
+  function number(input) {
+    const value = parseFloat(input.value);
+    return Number.isFinite(value) ? value : null;
+  }
+
+  function showAnchor(pan) {
+    const a = number(lat), b = number(lon);
+    if (a === null || b === null) {
+      marker.remove();
+      return;
+    }
+    marker.setLatLng([a, b]).addTo(map);
+    if (pan) map.setView([a, b], Math.max(map.getZoom(), 5));
+  }
+
+  function linePoints() {
+    return line.value.split("\n").map(function (row) {
+      const parts = row.split(/[,;]/).map(parseFloat);
+      return parts.length === 2 && parts.every(Number.isFinite) ? parts : null;
+    }).filter(Boolean);
+  }
+
+  function showLine() {
+    path.setLatLngs(linePoints());
+  }
+
+  map.on("click", function (event) {
+    const ll = event.latlng.wrap();
+    const a = ll.lat.toFixed(4), b = ll.lng.toFixed(4);
+    if (lineMode.checked) {
+      line.value = (line.value.trim() ? line.value.trim() + "\n" : "") + a + ", " + b;
+      if (areaKind) areaKind.value = "line";
+      showLine();
+      status.textContent = "Added a point to the line: " + a + ", " + b;
+    } else {
+      lat.value = a;
+      lon.value = b;
+      showAnchor(false);
+      status.textContent = "Anchor set to " + a + ", " + b;
+    }
+  });
+  lat.addEventListener("change", function () { showAnchor(true); });
+  lon.addEventListener("change", function () { showAnchor(true); });
+  line.addEventListener("change", showLine);
+  showAnchor(true);
+  showLine();
+})();
