@@ -898,6 +898,10 @@ def sample_values(app: Flask, rule: Any) -> dict[str, str]:
             values[name] = "heartbreaking-stories" if rule.endpoint.startswith("sources.") else SLUG
         elif name == "filename":
             values[name] = "css/atlas.css"
+        elif name in ("entity", "kind"):  # history of a journey; citing for a leg
+            values[name] = "journey" if name == "entity" else "leg"
+        elif name.endswith("_id"):
+            values[name] = "1"
         else:
             pytest.fail(f"{rule.rule}: give the header test a real value for <{name}>")
     return values
@@ -929,6 +933,8 @@ def test_every_route_but_embeds_and_presentations_refuses_to_be_framed(seeded_ap
         response = client.get(url)
         if url.startswith("/settings/"):  # the classroom toggle redirects back
             assert response.status_code == 303, f"{url}: {response.status_code}"
+        elif url.startswith("/history/journey/by-slug/"):  # to the journey's history by id
+            assert re.fullmatch(r"/history/journey/[0-9]+", response.headers["Location"]), url
         elif response.status_code == 302:  # pages for editors send readers to log in
             assert response.headers["Location"].startswith("/login?next="), url
         elif url not in ("/nope", "/journeys/nope", "/sources/nope.json"):
