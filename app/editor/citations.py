@@ -17,6 +17,7 @@ from ..annotation import QuoteError
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Citation, Hazard, Journey, Leg, Place, Source
+from ..transactions import locked
 from ..vocabulary import SENSITIVITY_TAGS
 from .blueprint import bp
 from .fields import Field, FormErrors, fixed, read_fields
@@ -195,9 +196,10 @@ def citation_delete(citation_id: int) -> Response:
     back = record_url(kind, record)
 
     def work(session: Session) -> None:
-        found = session.get(Citation, citation_id)
+        found = locked(Citation, citation_id)
         if found is None:
             raise FormErrors({"": "That citation is already deleted."})
+        locked(type(record), record.id)  # two deletions of a record's citations queue up
         column = getattr(Citation, f"{kind}_id")
         count = session.scalar(select(func.count(Citation.id)).where(column == record.id))
         if kind in MUST_CITE and (count or 0) <= 1:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Hazard, Journey, Leg, join_tags
+from ..transactions import locked
 from ..vocabulary import HAZARD_KINDS, SENSITIVITY_TAGS
 from .blueprint import bp
 from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
@@ -172,7 +173,7 @@ def hazard_update(slug: str) -> Response:
     hazard_id = _hazard(slug).id
 
     def work(session: Session) -> str:
-        hazard = session.get(Hazard, hazard_id)
+        hazard = locked(Hazard, hazard_id)
         assert hazard is not None
         check_version(hazard, request.form.get("lock_version"))
         _apply(session, hazard, hazard.id)
@@ -204,7 +205,7 @@ def hazard_delete(slug: str) -> Response:
     hazard_id = _hazard(slug).id
 
     def work(session: Session) -> None:
-        hazard = session.get(Hazard, hazard_id)
+        hazard = locked(Hazard, hazard_id)
         assert hazard is not None
         check_version(hazard, request.form.get("lock_version"))
         session.delete(hazard)

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Journey
+from ..transactions import locked
 from ..vocabulary import JOURNEY_KINDS, OUTCOMES
 from .blueprint import bp
 from .fields import Field, FormErrors, displayed, fixed, read_fields, shown
@@ -103,7 +104,7 @@ def journey_update(slug: str) -> Response:
     journey_id = get_journey(slug).id
 
     def work(session: Session) -> str:
-        journey = session.get(Journey, journey_id)
+        journey = locked(Journey, journey_id)
         assert journey is not None
         check_version(journey, request.form.get("lock_version"))
         values = _values(session, journey.id)
@@ -138,7 +139,7 @@ def journey_delete(slug: str) -> Response:
     journey_id = get_journey(slug).id
 
     def work(session: Session) -> None:
-        journey = session.get(Journey, journey_id)
+        journey = locked(Journey, journey_id)
         assert journey is not None
         check_version(journey, request.form.get("lock_version"))
         session.delete(journey)

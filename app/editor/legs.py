@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from ..auth import editor_required
 from ..extensions import db
 from ..models import ROUTES, Journey, Leg, Place
+from ..transactions import locked
 from .blueprint import bp
 from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
 from .fields import Field, FormErrors, displayed, fixed, read_fields, shown
@@ -126,7 +127,7 @@ def leg_create(slug: str) -> Response:
     journey_id = get_journey(slug).id
 
     def work(session: Session) -> int:
-        journey = session.get(Journey, journey_id)
+        journey = locked(Journey, journey_id)
         assert journey is not None
         errors: dict[str, str] = {}
         try:
@@ -164,7 +165,7 @@ def leg_update(leg_id: int) -> Response:
     _leg(leg_id)
 
     def work(session: Session) -> str:
-        leg = session.get(Leg, leg_id)
+        leg = locked(Leg, leg_id)
         assert leg is not None
         check_version(leg, request.form.get("lock_version"))
         for name, value in _values(session).items():
@@ -225,7 +226,7 @@ def leg_move(leg_id: int) -> Response:
         abort(400)
 
     def work(session: Session) -> str:
-        journey = session.get(Journey, journey_id)
+        journey = locked(Journey, journey_id)
         assert journey is not None
         if request.form.get("order") != order_of(journey):
             raise FormErrors({"order": "changed"})
@@ -260,17 +261,17 @@ def leg_delete(leg_id: int) -> Response:
     journey_id = _leg(leg_id).journey_id
 
     def work(session: Session) -> str:
-        journey = session.get(Journey, journey_id)
+        journey = locked(Journey, journey_id)
         assert journey is not None
         if request.form.get("order") != order_of(journey):
             raise FormErrors({"order": "changed"})
-        leg = session.get(Leg, leg_id)
+        leg = locked(Leg, leg_id)
         assert leg is not None
         check_version(leg, request.form.get("lock_version"))
         after = [other for other in journey.legs if other.position > leg.position]
-        journey.legs.remove(leg)
         session.delete(leg)
         session.flush()
+        session.expire(journey, ["legs"])
         for other in after:  # close the gap, lowest first (positions stay unique)
             other.position -= 1
             session.flush()

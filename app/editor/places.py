@@ -20,6 +20,7 @@ from ..auth import editor_required
 from ..extensions import db
 from ..models import PRECISIONS, PROVENANCES, Place
 from ..seeding.areas import line_geometry, load_country_shapes
+from ..transactions import locked
 from ..vocabulary import PLACE_KINDS, PRECISION_LABELS
 from .blueprint import bp
 from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
@@ -299,7 +300,7 @@ def place_update(slug: str) -> Response:
     place_id = _place(slug).id
 
     def work(session: Session) -> str:
-        place = session.get(Place, place_id)
+        place = locked(Place, place_id)
         assert place is not None
         check_version(place, request.form.get("lock_version"))
         errors: dict[str, str] = {}

@@ -19,6 +19,7 @@ from ..annotation import split_passages
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Citation, Passage, Source
+from ..transactions import locked
 from .blueprint import bp
 from .fields import Field, FormErrors, displayed, read_fields, shown
 from .saving import check_version, conflict_page, page, submit
@@ -153,10 +154,20 @@ def source_new() -> Response:
 @editor_required
 def source_create() -> Response:
     def work(session: Session) -> str:
-        values = _values(request.form)
-        _slug_free(session, values["slug"], None)
-        text, name = _submitted_text(values["slug"], required=True)
-        assert text is not None
+        errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        text, name = None, None
+        try:
+            values = _values(request.form)
+            _slug_free(session, values["slug"], None)
+        except FormErrors as exc:
+            errors.update(exc.errors)
+        try:
+            text, name = _submitted_text(values.get("slug") or "source", required=True)
+        except FormErrors as exc:
+            errors.update(exc.errors)
+        if errors or text is None:
+            raise FormErrors(errors)
         file = name or f"{values['slug']}.txt"
         if session.scalar(select(Source.id).filter_by(file=file)) is not None:
             raise FormErrors({"upload": f"A source from the file {file!r} exists already."})
@@ -186,7 +197,7 @@ def source_update(slug: str) -> Response:
     source_id = _source(slug).id
 
     def work(session: Session) -> str:
-        source = session.get(Source, source_id)
+        source = locked(Source, source_id)
         assert source is not None
         check_version(source, request.form.get("lock_version"))
         values = _values(request.form)
@@ -239,7 +250,7 @@ def source_delete(slug: str) -> Response:
     source_id = _source(slug).id
 
     def work(session: Session) -> None:
-        source = session.get(Source, source_id)
+        source = locked(Source, source_id)
         assert source is not None
         check_version(source, request.form.get("lock_version"))
         if cited_count(session, source):
