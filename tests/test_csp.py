@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from auth_helpers import editor_client
 from browser_helpers import (
     SEED_JOURNEYS,
     get_json,
@@ -22,7 +23,7 @@ from browser_helpers import (
     settled_popup,
     watched_page,
 )
-from conftest import REPO, LiveServer, make_app
+from conftest import REPO, LiveServer, make_app, seed
 from flask import Flask, render_template_string, url_for
 from werkzeug.routing import IntegerConverter
 
@@ -105,8 +106,10 @@ def every_get_url(app: Flask) -> list[str]:
                     values[name] = SOURCE if rule.endpoint.startswith("sources.") else SLUG
                 elif name == "filename":
                     values[name] = "css/atlas.css"
-                else:
-                    values[name] = 1 if isinstance(converter, IntegerConverter) else "x"
+                elif isinstance(converter, IntegerConverter):
+                    values[name] = 1
+                else:  # the history of a journey; a citation for a leg
+                    values[name] = {"entity": "journey", "kind": "leg"}.get(name, "x")
             if rule.endpoint == "embed.oembed":
                 values |= {"url": f"http://localhost/journeys/{SLUG}", "format": "json"}
             urls.append(url_for(rule.endpoint, **values))
@@ -260,22 +263,42 @@ def test_nonces_do_not_repeat_over_many_responses(client):
     assert len(nonces) == 200
 
 
+def check_scripts(url: str, response: Any) -> int:
+    """Every inline script of an HTML page carries the response's nonce, every other
+    script is ours, and nothing has an inline handler or a javascript: URL. Returns
+    the number of inline scripts."""
+    assert response.mimetype == "text/html", url
+    nonce = nonce_of(response)
+    found = scripts_of(response.get_data(as_text=True))
+    inline = 0
+    for attributes in found.inline:
+        if (attributes.get("type") or "").lower() in JS_TYPES:
+            assert attributes.get("nonce") == nonce, f"{url}: {attributes}"
+            inline += 1
+    for src in found.external:
+        assert src.startswith("/static/"), f"{url}: a script from elsewhere: {src}"
+    assert found.unsafe == [], f"{url}: {found.unsafe}"
+    return inline
+
+
 def test_no_page_has_an_inline_script_without_the_nonce_or_an_inline_handler(client):
-    checked = inline_scripts = 0
-    for url in html_page_urls(client):
+    urls = html_page_urls(client)
+    inline_scripts = sum(check_scripts(url, client.get(url)) for url in urls)
+    assert len(urls) >= 40 and inline_scripts >= 25, (len(urls), inline_scripts)
+
+
+def test_the_editor_and_admin_pages_follow_the_same_rules(tmp_path):
+    app = make_app(tmp_path / "atlas.sqlite")
+    seed(app)
+    client, _token = editor_client(app, "admin", role="admin")
+    pages = []
+    for url in every_get_url(app):
         response = client.get(url)
-        assert response.mimetype == "text/html", url
-        nonce = nonce_of(response)
-        found = scripts_of(response.get_data(as_text=True))
-        for attributes in found.inline:
-            if (attributes.get("type") or "").lower() in JS_TYPES:
-                assert attributes.get("nonce") == nonce, f"{url}: {attributes}"
-                inline_scripts += 1
-        for src in found.external:
-            assert src.startswith("/static/"), f"{url}: a script from elsewhere: {src}"
-        assert found.unsafe == [], f"{url}: {found.unsafe}"
-        checked += 1
-    assert checked >= 40 and inline_scripts >= 25, (checked, inline_scripts)
+        check_headers(app, url, response)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            check_scripts(url, response)
+            pages.append(url)
+    assert len([u for u in pages if u.startswith(("/edit", "/admin", "/history"))]) >= 5, pages
 
 
 def test_the_cached_maps_hold_no_nonce_and_their_heads_no_inline_script(client):
