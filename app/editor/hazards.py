@@ -140,15 +140,16 @@ def hazard_create() -> Response:
     def work(session: Session) -> str:
         last = session.scalar(select(func.max(Hazard.position)))
         hazard = Hazard(position=(last or 0) + 1)
+        session.add(hazard)
         errors: dict[str, str] = {}
-        try:
-            _apply(session, hazard, None)
-        except FormErrors as exc:
-            errors = exc.errors
-        first = read_first_citation(session, errors)
+        with session.no_autoflush:  # nothing is written before everything is checked
+            try:
+                _apply(session, hazard, None)
+            except FormErrors as exc:
+                errors = exc.errors
+            first = read_first_citation(session, errors)
         if errors or first is None:
             raise FormErrors(errors or {"cite_quote": "A new hazard needs its first citation."})
-        session.add(hazard)
         session.flush()
         add_citation(session, "hazard", hazard, *first)
         return hazard.slug
