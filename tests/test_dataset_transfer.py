@@ -38,7 +38,7 @@ def edited_app(tmp_path: Path) -> Flask:
         deletion = db.session.scalars(
             select(ContentVersion).filter_by(entity="journey", entity_id=jid, action="delete")
         ).one()
-        restore_version(db.session(), "journey", jid, deletion.version)
+        restore_version("journey", jid, deletion.version)
         db.session.delete(db.session.get(Journey, jid))
         db.session.commit()
     return app
@@ -80,7 +80,7 @@ def test_export_then_import_into_a_fresh_database_is_lossless(edited_app, tmp_pa
             .order_by(ContentVersion.id.desc())
         ).first()
         assert deletion is not None
-        restore_version(db.session(), "journey", deletion.entity_id, deletion.version)
+        restore_version("journey", deletion.entity_id, deletion.version)
         assert db.session.get(Journey, deletion.entity_id) is not None
         taken = set(db.session.scalars(select(User.id)))
         user = User(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -28,6 +29,7 @@ from app.models import (
     Passage,
     Source,
 )
+from app.transactions import locked, write_transaction
 
 
 @pytest.fixture()
@@ -165,7 +167,7 @@ def test_deleting_a_journey_records_its_legs_citations_and_memberships_and_resto
         assert db.session.get(Journey, jid) is None
 
         deletion = next(v for v in change if (v.entity, v.entity_id) == ("journey", jid))
-        result = restore_version(db.session(), "journey", jid, deletion.version)
+        result = restore_version("journey", jid, deletion.version)
         assert len(result.restored) == len(deleted)
         db.session.expire_all()
         assert content_state() == before  # identical, ids included
@@ -190,7 +192,7 @@ def test_deleting_a_source_records_the_citations_the_database_deletes_with_it(ap
         assert {("citation", i) for i in cited} <= deleted
         assert {("passage", i) for i in passages} <= deleted
         (deletion,) = versions(entity="source", entity_id=sid, action="delete")
-        restore_version(db.session(), "source", sid, deletion.version)
+        restore_version("source", sid, deletion.version)
         db.session.expire_all()
         assert content_state() == before
 
@@ -227,7 +229,7 @@ def test_an_earlier_version_of_a_record_can_be_restored(app):
         db.session.commit()
         journey.title = "Third"
         db.session.commit()
-        restore_version(db.session(), "journey", journey.id, 1)
+        restore_version("journey", journey.id, 1)
         db.session.expire_all()
         assert journey.title == original
         latest = versions(entity="journey", entity_id=journey.id)[-1]
@@ -243,9 +245,9 @@ def test_a_child_of_a_deleted_record_is_restored_only_after_its_parent(app):
         db.session.commit()
         (leg_deletion,) = versions(entity="leg", entity_id=lid)[-1:]
         with pytest.raises(RestoreError, match=f"journey {jid} first"):
-            restore_version(db.session(), "leg", lid, leg_deletion.version)
+            restore_version("leg", lid, leg_deletion.version)
         with pytest.raises(RestoreError, match="has no version 99"):
-            restore_version(db.session(), "journey", jid, 99)
+            restore_version("journey", jid, 99)
 
 
 def test_a_new_record_never_takes_the_id_of_a_deleted_one(app):
@@ -263,7 +265,7 @@ def test_a_new_record_never_takes_the_id_of_a_deleted_one(app):
         db.session.commit()
         assert newcomer.id != jid
         deletion = versions(entity="journey", entity_id=jid)[-1]
-        restore_version(db.session(), "journey", jid, deletion.version)
+        restore_version("journey", jid, deletion.version)
         assert db.session.get(Journey, jid) is not None
 
 
@@ -354,3 +356,45 @@ def test_the_restore_command(app):
         assert versions(entity="journey", entity_id=jid)[-1].actor == "cli"
     result = runner.invoke(args=["history", "restore", "journey", str(jid), "42"])
     assert result.exit_code != 0 and "has no version 42" in result.output
+
+
+def test_concurrent_edits_leave_an_unbroken_history_and_one_revision_per_change(app):
+    """Four threads edit two journeys at once, each edit a read-modify-write in a write
+    transaction. Every committed change is one version and one revision, and each
+    version's before is exactly the previous version's after."""
+    with app.app_context():
+        ids = db.session.scalars(select(Journey.id).order_by(Journey.id).limit(2)).all()
+        start = revision()
+        first_version = db.session.scalar(select(func.max(ContentVersion.id)))
+    commits: list[int] = []
+    errors: list[str] = []
+
+    def editor(n: int) -> None:
+        with app.app_context():
+            for k in range(15):
+                try:
+                    with write_transaction():
+                        journey = locked(Journey, ids[(n + k) % 2])
+                        assert journey is not None
+                        journey.summary = f"{journey.summary[:200]} [{n}:{k}]"
+                    commits.append(1)
+                except Exception as exc:  # noqa: BLE001 - counted, and the test fails
+                    errors.append(f"editor {n}, edit {k}: {exc!r}")
+
+    threads = [threading.Thread(target=editor, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with app.app_context():
+        made = versions()
+        made = [v for v in made if v.id > first_version]
+        assert len(made) == len(commits) == 60
+        assert revision() == start + 60
+        assert sorted(v.dataset_revision for v in made) == list(range(start + 1, start + 61))
+        for ident in ids:
+            chain = versions(entity="journey", entity_id=ident)
+            assert [v.version for v in chain] == list(range(1, len(chain) + 1))
+            for earlier, later in zip(chain, chain[1:], strict=False):
+                assert later.before == earlier.after

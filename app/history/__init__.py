@@ -12,10 +12,11 @@ from .restore import RestoreError, restore_version
 
 
 def register(app: Flask) -> None:
-    from . import cli, views
+    from .cli import register as register_commands
+    from .views import bp
 
-    app.register_blueprint(views.bp)
-    cli.register(app)
+    app.register_blueprint(bp)
+    register_commands(app)
 
 
 __all__ = ["RestoreError", "acting_as", "current_actor", "register", "restore_version"]

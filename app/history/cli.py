@@ -27,7 +27,7 @@ def restore_command(entity: str, entity_id: int, version: int, actor: str) -> No
     back with what was deleted along with it."""
     try:
         with acting_as(actor):
-            result = restore_version(db.session(), entity, entity_id, version)
+            result = restore_version(entity, entity_id, version)
     except RestoreError as exc:
         raise click.ClickException(str(exc)) from None
     more = len(result.restored) - 1

@@ -26,6 +26,7 @@ from .snapshot import CONTENT, Snapshot, cascade, snapshots, table
 _PENDING = "atlas_history_pending"  # {(entity, id): snapshot before the transaction, or None}
 _RESTORING = "atlas_history_restoring"
 _NEXT_ID = "atlas_history_next_id"
+_LOCKED = "atlas_history_locked"
 Touched = dict[str, set[int]]
 
 
@@ -49,7 +50,20 @@ def _merge(into: Touched, more: Touched) -> None:
         into.setdefault(entity, set()).update(ids)
 
 
+def _lock_for_writing(session: Session, connection: Connection) -> None:
+    """SQLite: take the database's write lock before reading a before-snapshot. The
+    driver reads outside a transaction until the first write, so without this a change
+    committed by another process between that read and our write would be missing from
+    our snapshot. (PostgreSQL locks the rows instead: `snapshots(lock=True)`.)"""
+    if connection.dialect.name != "sqlite" or session.info.get(_LOCKED):
+        return
+    revision = table("dataset_revision")
+    connection.execute(update(revision).where(revision.c.id == 1).values(number=revision.c.number))
+    session.info[_LOCKED] = True
+
+
 def _track(session: Session, connection: Connection, touched: Touched) -> None:
+    _lock_for_writing(session, connection)
     pending: dict[tuple[str, int], Snapshot | None] = session.info.setdefault(_PENDING, {})
     for entity, ids in touched.items():
         fresh = {i for i in ids if (entity, i) not in pending}
@@ -99,6 +113,7 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: Any) -
 def _reserve_ids(session: Session, connection: Connection, new: list[Any]) -> None:
     """SQLite reuses the largest id of a deleted row; give new records ids no record
     has ever had, so a deleted record can always come back under its own id."""
+    _lock_for_writing(session, connection)
     next_ids: dict[str, int] = session.info.setdefault(_NEXT_ID, {})
     for obj in new:
         entity = _entity(obj)
@@ -255,5 +270,5 @@ def _record(
 @event.listens_for(Session, "after_transaction_end")
 def _transaction_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
-        for key in (_PENDING, _RESTORING, _NEXT_ID):
+        for key in (_PENDING, _RESTORING, _NEXT_ID, _LOCKED):
             session.info.pop(key, None)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import ContentVersion
+from ..transactions import locked, write_transaction
 from .recorder import mark_restoring
 from .snapshot import CONTENT, MEMBERSHIPS, Snapshot, label, model, table
 
@@ -108,15 +109,27 @@ def _apply(obj: Any, entity: str, snap: Snapshot, session: Session) -> None:
                 setattr(obj, attr, wanted)
 
 
-def restore_version(session: Session, entity: str, entity_id: int, version: int) -> RestoreResult:
-    """Bring the record back to `version` (for a deletion: to what was deleted) and
-    commit. Raises RestoreError with a clear message when it cannot."""
+def restore_version(entity: str, entity_id: int, version: int) -> RestoreResult:
+    """Bring the record back to `version` (for a deletion: to what was deleted), in one
+    write transaction (app/transactions.py) that commits it all or nothing. Raises
+    RestoreError with a clear message when it cannot."""
+    try:
+        with write_transaction() as session:
+            return _restore(session, entity, entity_id, version)
+    except IntegrityError as exc:
+        raise RestoreError(
+            f"{entity} {entity_id} cannot go back to version {version}: it conflicts with"
+            f" the current content ({exc.orig})"
+        ) from None
+
+
+def _restore(session: Session, entity: str, entity_id: int, version: int) -> RestoreResult:
     chosen = _version(session, entity, entity_id, version)
     target = _load(chosen.after) or _load(chosen.before)
     assert target is not None
     result = RestoreResult(entity, entity_id, version)
     Model = model(entity)
-    current = session.get(Model, entity_id)
+    current = locked(Model, entity_id)
     extra: dict[tuple[str, int], Snapshot] = {}
     group: list[ContentVersion] = []
     if current is None:
@@ -138,30 +151,19 @@ def restore_version(session: Session, entity: str, entity_id: int, version: int)
                     f" restore {parent[0]} {parent[1]} first"
                 )
     mark_restoring(session)
-    try:
-        if current is None:
-            current = Model(id=entity_id)
-            session.add(current)
-        _apply(current, entity, target, session)
-        result.restored.append((entity, entity_id))
-        order = {name: n for n, name in enumerate(CONTENT)}
-        for key in sorted(extra, key=lambda k: (order[k[0]], k[1])):
-            obj = model(key[0])(id=key[1])
-            session.add(obj)
-            _apply(obj, key[0], extra[key], session)
-            result.restored.append(key)
-        session.flush()
-        _relink(session, coming, group)
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise RestoreError(
-            f"{entity} {entity_id} cannot go back to version {version}: it conflicts with"
-            f" the current content ({exc.orig})"
-        ) from None
-    except Exception:
-        session.rollback()
-        raise
+    if current is None:
+        current = Model(id=entity_id)
+        session.add(current)
+    _apply(current, entity, target, session)
+    result.restored.append((entity, entity_id))
+    order = {name: n for n, name in enumerate(CONTENT)}
+    for key in sorted(extra, key=lambda k: (order[k[0]], k[1])):
+        obj = model(key[0])(id=key[1])
+        session.add(obj)
+        _apply(obj, key[0], extra[key], session)
+        result.restored.append(key)
+    session.flush()
+    _relink(session, coming, group)
     return result
 
 

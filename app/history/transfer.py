@@ -47,7 +47,10 @@ def schema_revision(connection: Connection) -> str | None:
 def _consistent(connection: Connection) -> None:
     """Read everything from one snapshot of the database."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("SELECT 1")  # the engine's own BEGIN, if it emits one
+        raw: Any = connection.connection.dbapi_connection
+        if not raw.in_transaction:  # the driver's legacy mode reads outside transactions
+            connection.exec_driver_sql("BEGIN")
     elif connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
 

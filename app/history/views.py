@@ -66,7 +66,7 @@ def by_slug(entity: str, slug: str) -> Response:
 @editor_required
 def restore(entity: str, entity_id: int, version: int) -> Response:
     try:
-        restore_version(db.session(), entity, entity_id, version)
+        restore_version(entity, entity_id, version)
     except RestoreError as exc:
         data = {**_page(entity, entity_id), "error": str(exc)}
         if request.accept_mimetypes.best == "application/json":
