@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import ContentVersion
 from ..pages.records import Data
 from .diff import field_changes
-from .snapshot import CONTENT, Snapshot, label, snapshots, table
+from .snapshot import CONTENT, Snapshot, jsonable, label, snapshots, table
 
 # Entities with a public page of their own, and how to link to it.
 _LIVE_PAGES = {
@@ -42,7 +42,7 @@ def _version_data(v: ContentVersion, fields: list[str], latest: int) -> Data:
         "action": v.action,
         "actor": v.actor,
         "user_id": v.user_id,
-        "at": v.at.isoformat() if v.at.tzinfo else v.at.isoformat() + "+00:00",
+        "at": jsonable(v.at),  # ISO 8601 in UTC
         "dataset_revision": v.dataset_revision,
         "changes": field_changes(before, after, fields),
         # Going back to it changes something: not the newest version, and not the
@@ -138,7 +138,7 @@ def deleted_page() -> Data:
                 "name": label(entity, _load(v.before)),
                 "version": v.version,
                 "actor": v.actor,
-                "at": v.at.isoformat() if v.at.tzinfo else v.at.isoformat() + "+00:00",
+                "at": jsonable(v.at),  # ISO 8601 in UTC
                 "dataset_revision": v.dataset_revision,
                 "url": history_url(entity, ident),
                 "restore_url": url_for(

@@ -51,10 +51,11 @@ def _merge(into: Touched, more: Touched) -> None:
 
 
 def _lock_for_writing(session: Session, connection: Connection) -> None:
-    """SQLite: take the database's write lock before reading a before-snapshot. The
-    driver reads outside a transaction until the first write, so without this a change
-    committed by another process between that read and our write would be missing from
-    our snapshot. (PostgreSQL locks the rows instead: `snapshots(lock=True)`.)"""
+    """SQLite: hold the database's write lock before reading a before-snapshot, so no
+    other process can commit between that read and our write (a write transaction holds
+    it from BEGIN IMMEDIATE already: app/transactions.py; a plain transaction takes it
+    here, or fails at once as busy rather than record a stale before). PostgreSQL locks
+    the rows instead: `snapshots(lock=True)`."""
     if connection.dialect.name != "sqlite" or session.info.get(_LOCKED):
         return
     revision = table("dataset_revision")
