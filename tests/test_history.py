@@ -28,6 +28,7 @@ from app.models import (
     Leg,
     Passage,
     Source,
+    User,
 )
 from app.transactions import locked, write_transaction
 
@@ -398,3 +399,31 @@ def test_concurrent_edits_leave_an_unbroken_history_and_one_revision_per_change(
             assert [v.version for v in chain] == list(range(1, len(chain) + 1))
             for earlier, later in zip(chain, chain[1:], strict=False):
                 assert later.before == earlier.after
+
+
+def test_a_journey_deleted_in_the_editor_is_recorded_as_the_editor_and_restored_whole(app):
+    """The editor's views record nothing themselves: the session does it for them."""
+    editor, token = editor_client(app)
+    with app.app_context():
+        journey = journey_with_most_legs()
+        jid, slug = journey.id, journey.slug
+        before = content_state()
+        user_id = db.session.scalar(select(User.id).where(User.name == "ed"))
+    form = editor.get(f"/edit/journeys/{slug}").get_data(as_text=True)
+    lock = re.search(r'name="lock_version" value="(\d+)"', form)
+    assert lock, "the journey form carries no lock version"
+    deleted = editor.post(
+        f"/edit/journeys/{slug}/delete", data={"csrf_token": token, "lock_version": lock.group(1)}
+    )
+    assert deleted.status_code == 303, deleted.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Journey, jid) is None
+        change = last_change()
+        assert {(v.actor, v.user_id) for v in change} == {("ed", user_id)}
+        deletion = next(v for v in change if (v.entity, v.entity_id) == ("journey", jid))
+    restored = editor.post(
+        f"/history/journey/{jid}/restore/{deletion.version}", data={"csrf_token": token}
+    )
+    assert restored.status_code == 303
+    with app.app_context():
+        assert content_state() == before
