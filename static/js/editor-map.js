@@ -52,6 +52,7 @@
 
   map.on("click", function (event) {
     const ll = event.latlng.wrap();
+    window.atlasEditorMap.lastClick = ll;
     const a = ll.lat.toFixed(4), b = ll.lng.toFixed(4);
     if (lineMode.checked) {
       line.value = (line.value.trim() ? line.value.trim() + "\n" : "") + a + ", " + b;
