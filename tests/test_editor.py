@@ -390,3 +390,28 @@ def test_passages_of_a_new_source_are_numbered_like_the_seeded_ones(app):
                 )
             )
             assert numbers == list(range(1, len(numbers) + 1))
+
+
+@pytest.mark.parametrize(
+    ("page", "link"),
+    [
+        ("/journeys/roh-family", "/edit/journeys/roh-family"),
+        ("/sources/chilling-details", "/edit/sources/chilling-details"),
+        ("/hazards", "/edit/hazards/landmines-inter-korean-border"),
+    ],
+)
+def test_edit_links_are_shown_to_editors_only_and_never_in_the_static_export(app, ed, page, link):
+    assert f'href="{link}"' in text_of(ed.get(page))
+    reader = app.test_client().get(page)
+    assert reader.status_code == 200 and "/edit/" not in text_of(reader)
+    assert "Set-Cookie" not in reader.headers  # the reader's page stays cacheable
+    exported = ed.get(page, base_url="http://localhost/__atlas_export__")
+    assert exported.status_code == 200 and "/edit/" not in text_of(exported)
+
+
+def test_the_dashboard_lists_everything(app, ed):
+    page = text_of(ed.get("/edit"))
+    with app.app_context():
+        for model, link in ((Source, "sources"), (Journey, "journeys"), (Place, "places")):
+            for slug in db.session.scalars(select(model.slug)):  # type: ignore[attr-defined]
+                assert f'href="/edit/{link}/{slug}"' in page
