@@ -13,8 +13,12 @@ from .extensions import db, migrate
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    # ATLAS_INSTANCE_PATH: another instance folder (the default database and the
+    # generated secret key live there) than the one beside the code.
+    instance_path = os.environ.get("ATLAS_INSTANCE_PATH")
     app = Flask(
         __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
         instance_relative_config=True,
         static_folder=str(REPO_ROOT / "static"),
         static_url_path="/static",
@@ -24,6 +28,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
 
+    # Never migrate or seed here: that is a step before any worker starts (`flask db
+    # upgrade`, `flask seed`: scripts/serve.sh), so many workers can boot at once.
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
 
