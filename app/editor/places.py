@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, redirect, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ..auth import editor_required
 from ..extensions import db
-from ..models import PRECISIONS, PROVENANCES, Place
+from ..models import PRECISIONS, PROVENANCES, DiscrepancySubject, Hazard, Leg, Place
 from ..seeding.areas import line_geometry, load_country_shapes
 from ..transactions import locked
 from ..vocabulary import PLACE_KINDS, PRECISION_LABELS
@@ -178,13 +178,15 @@ def read_place(session: Session, own_id: int | None, errors: dict[str, str]) -> 
         if taken is not None and taken != own_id:
             errors["slug"] = f"The slug {v['slug']!r} is already used by another place."
     if v["provenance"] == "editorial" and not v["provenance_note"]:
-        errors["provenance_note"] = "An editorial place needs a provenance note saying why."
+        errors.setdefault(
+            "provenance_note", "An editorial place needs a provenance note saying why."
+        )
     lat, lon = v["anchor_lat"], v["anchor_lon"]
     anchored = lat is not None and lon is not None
     if (lat is None) != (lon is None) and "anchor_lat" not in errors and "anchor_lon" not in errors:
         errors["anchor_lat"] = "Give both the latitude and the longitude, or neither."
     if anchored and not v["anchor_note"]:
-        errors["anchor_note"] = "The anchor is an editorial choice: say why it is there."
+        errors.setdefault("anchor_note", "The anchor is an editorial choice: say why it is there.")
     if (
         not anchored
         and v["precision"]
@@ -330,3 +332,50 @@ def place_update(slug: str) -> Response:
     if not outcome.ok:
         return _form_page(_place(slug), shown(FIELDS, request.form), outcome.errors, 422)
     return redirect(url_for("editor.place_edit", slug=outcome.value, saved=1), code=303)
+
+
+def _uses(session: Session, place: Place) -> list[str]:
+    """What still points at the place (a deletion would break it)."""
+    legs = session.scalar(
+        select(func.count(Leg.id)).where(
+            or_(Leg.from_place_id == place.id, Leg.to_place_id == place.id)
+        )
+    )
+    hazards = session.scalar(select(func.count(Hazard.id)).where(Hazard.place_id == place.id))
+    inside = session.scalar(select(func.count(Place.id)).where(Place.country_id == place.id))
+    about = session.scalar(
+        select(func.count(DiscrepancySubject.id)).where(DiscrepancySubject.place_id == place.id)
+    )
+    named = [
+        (legs, "leg"),
+        (hazards, "hazard"),
+        (inside, "place inside it"),
+        (about, "discrepancy"),
+    ]
+    return [f"{n} {what}{'s' if n != 1 else ''}" for n, what in named if n]
+
+
+@bp.post("/places/<slug>/delete")
+@editor_required
+def place_delete(slug: str) -> Response:
+    place_id = _place(slug).id
+
+    def work(session: Session) -> None:
+        place = locked(Place, place_id)
+        assert place is not None
+        check_version(place, request.form.get("lock_version"))
+        uses = _uses(session, place)
+        if uses:
+            raise FormErrors(
+                {"": f"{place.name} is still used by {', '.join(uses)}: change those first."}
+            )
+        session.delete(place)
+
+    outcome = submit(work)
+    if not outcome.ok:
+        db.session.expire_all()
+        place = _place(slug)
+        errors = outcome.errors or {"": "The place changed since you loaded it; check it again."}
+        status = 409 if outcome.conflict else 422
+        return _form_page(place, displayed(FIELDS, place_values(place)), errors, status)
+    return redirect(url_for("editor.dashboard", deleted=slug), code=303)

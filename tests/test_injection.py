@@ -1,0 +1,805 @@
+"""Injection: 200+ hostile strings typed into every text field through the editor's real
+forms, then every page type opened in Chromium: nothing runs, every string reads as typed.
+
+The corpus is tests/hostile_corpus.py. An editor logs in and, through the same HTTP forms
+a browser submits (their field names checked against the rendered forms, the CSRF token
+sent), builds an atlas of hostile records only: three sources (one whose text is the whole
+corpus, one line per string), places, three journeys with their legs, hazards, and a
+citation of every single-line string selected in the hostile source. Short text inputs get
+as many strings as fit (joined by " ‖ "); textareas get several, the 10,000+ character
+strings among them. Every string lands in at least one field shown on a public page.
+
+The browser opens the journey pages (every popup, tooltip and marker title of the map, the
+itinerary), the source pages (with ?cite= highlights), /hazards, /discrepancies, the indexes
+and home, the embeds, the presentations (every slide), the handouts, and the history pages,
+with the Content-Security-Policy switched off (`bypass_csp`): the escaping alone must keep
+every payload inert. A payload that ran would set `window.__pwned`, open a dialog or raise
+an error; none may. Then the words: each text is compared with the exact textContent of the
+element the template puts it in (not "the page contains it"). Two documented differences
+are the map's: its popups are one line of HTML, so runs of ASCII whitespace show as one
+space (as HTML shows them anyway), and its tooltips and marker titles leave out C0 control
+characters (`app/escaping.map_text`). The JSON twins must carry every string byte for byte.
+
+NUL cannot be stored (PostgreSQL) and is refused with a message naming the field; lone
+surrogates cannot be sent as UTF-8 (see tests/hostile_corpus.py).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import quote as urlquote
+
+import pytest
+from auth_helpers import editor_client
+from conftest import LiveServer, make_app
+from editor_helpers import Editor, counts, text_of
+from flask import Flask
+from hostile_corpus import CORPUS, NUL_STRINGS, Hostile
+
+JOIN = " \u2016 "  # how several strings share one field
+PWNED = "() => typeof window.__pwned === 'undefined' ? null : String(window.__pwned)"
+ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+C0 = re.compile(r"[\x00-\x08\x0b-\x1f]")
+FIELD_NAME = re.compile(r'\bname="([^"]+)"')
+
+
+def in_popup(text: str) -> str:
+    """What a map popup shows: its HTML is one line (app/maps/popups.py)."""
+    return ASCII_SPACE.sub(" ", text).strip()
+
+
+def in_tooltip(text: str) -> str:
+    """What a tooltip or marker title shows: map_text leaves out C0 controls."""
+    return C0.sub("", text)
+
+
+# --------------------------------------------------------------------- what is typed
+
+
+@dataclass
+class Slot:
+    """One text field of one record, and the corpus strings typed into it."""
+
+    record: str
+    name: str
+    max_len: int | None  # None: a textarea without limit
+    public: bool = True  # shown on a public page (not only in history and JSON)
+    strings: list[Hostile] = field(default_factory=list)
+
+    @property
+    def multiline(self) -> bool:
+        return self.max_len is None
+
+    @property
+    def value(self) -> str:
+        return JOIN.join(h.text for h in self.strings)
+
+    def fits(self, h: Hostile) -> bool:
+        if not self.multiline and (not h.single_line or h.long):
+            return False
+        if self.max_len is not None and len(self.value) + len(JOIN) + len(h.text) > self.max_len:
+            return False
+        full = len(self.strings) >= 5 or (h.long and self._longs() >= 1)
+        return not (self.multiline and full)
+
+    def _longs(self) -> int:
+        return sum(s.long for s in self.strings)
+
+
+def pack(slots: list[Slot]) -> None:
+    """Fill the slots round-robin from the corpus, strings not yet typed first, so every
+    string lands somewhere and every field gets many."""
+    unused = list(CORPUS)
+    cycle = itertools.cycle(CORPUS)
+    for _ in range(6):  # passes: each slot takes one more string per pass
+        for slot in slots:
+            candidates = unused + [next(cycle) for _ in range(len(CORPUS))]
+            for h in candidates:
+                if h not in slot.strings and slot.fits(h):
+                    slot.strings.append(h)
+                    if h in unused:
+                        unused.remove(h)
+                    break
+    assert all(slot.strings for slot in slots)
+
+
+SOURCE_FIELDS = [("label", 300), ("title", 300), ("author", 200), ("outlet", 200), ("notes", None)]
+JOURNEY_FIELDS = [("title", 300), ("who", 300), ("outcome_label", 300), ("summary", None)]
+PLACE_FIELDS = [("name", 200), ("provenance_note", None), ("anchor_note", None)]
+HAZARD_FIELDS = [("name", 300), ("summary", None)]
+
+SOURCES = ["hostile-text", "hostile-untitled", "hostile-notes"]
+JOURNEYS = ["hostile-one", "hostile-two", "hostile-three"]
+# slug, kind, precision, area (kind, extra), anchor, provenance
+PLACES: list[tuple[str, str, str, dict[str, str], tuple[float, float] | None, str]] = [
+    ("p-city", "city", "city", {"area_kind": "circle", "circle_km": "30"}, (40.1, 124.4), "stated"),
+    (
+        "p-point",
+        "facility",
+        "point",
+        {"area_kind": "circle", "circle_km": "1"},
+        (41.8, 123.4),
+        "editorial",
+    ),
+    (
+        "p-country",
+        "country",
+        "country",
+        {"area_kind": "natural_earth", "area_country": "156"},
+        (35.0, 104.0),
+        "stated",
+    ),
+    (
+        "p-river",
+        "river",
+        "river",
+        {"area_kind": "line", "line_points": "22.3, 100.1\n21.0, 101.2\n20.3, 100.4"},
+        (21.0, 101.2),
+        "editorial",
+    ),
+    (
+        "p-laos",
+        "country",
+        "country",
+        {"area_kind": "natural_earth", "area_country": "418"},
+        (18.0, 103.0),
+        "editorial",
+    ),
+    (
+        "p-region",
+        "region",
+        "region",
+        {"area_kind": "circle", "circle_km": "150"},
+        (13.8, 100.5),
+        "stated",
+    ),
+    (
+        "p-camp",
+        "camp",
+        "city",
+        {"area_kind": "circle", "circle_km": "20"},
+        (15.0, 104.0),
+        "editorial",
+    ),
+    ("p-unknown", "facility", "unknown", {"area_kind": "none"}, None, "editorial"),
+]
+# journey -> legs (from, to, route)
+LEGS = {
+    "hostile-one": [
+        ("p-city", "p-point", "known"),
+        ("p-point", "p-country", "known"),
+        ("p-country", "p-river", "untold"),
+        ("p-river", "p-laos", "known"),
+    ],
+    "hostile-two": [
+        ("p-laos", "p-region", "known"),
+        ("p-region", "p-camp", "known"),
+        ("p-camp", "p-unknown", "untold"),
+    ],
+    "hostile-three": [
+        ("p-camp", "p-city", "known"),
+        ("p-city", "p-river", "known"),
+        ("p-river", "p-point", "known"),
+    ],
+}
+# slug, kind, place, journeys, legs as (journey, order)
+HAZARDS: list[tuple[str, str, str | None, list[str], list[tuple[str, int]]]] = [
+    ("h-mines", "landmines", "p-city", ["hostile-one", "hostile-three"], [("hostile-one", 1)]),
+    ("h-river", "river-crossing", "p-river", ["hostile-one"], [("hostile-one", 4)]),
+    ("h-broker", "broker-betrayal", "p-laos", ["hostile-two"], [("hostile-two", 1)]),
+    ("h-arrest", "arrest", "p-laos", ["hostile-two"], []),
+    ("h-camp", "detention", "p-camp", ["hostile-two", "hostile-three"], [("hostile-three", 1)]),
+    ("h-nowhere", "surveillance", None, ["hostile-one"], []),
+    ("h-unknown", "torture", "p-unknown", ["hostile-two"], [("hostile-two", 3)]),
+]
+
+
+@dataclass
+class Atlas:
+    app: Flask
+    ed: Editor
+    slots: dict[tuple[str, str], Slot]
+    source_text: str
+    quotes: dict[str, list[str]]  # record ("leg:hostile-one:1", "hazard:h-mines"...) -> quotes
+    keys: dict[str, str]  # quote -> citation key
+    ids: dict[str, int]  # record -> database id
+    deleted_hazard: str
+    edited_summary: tuple[str, str]  # the first journey's summary before and after an edit
+    build_seconds: float = 0.0
+    server: LiveServer | None = None
+
+    def typed(self, record: str, name: str) -> str:
+        return self.slots[(record, name)].value
+
+    def place_name(self, slug: str) -> str:
+        return self.typed(f"place:{slug}", "name")
+
+    def source_name(self, slug: str) -> str:
+        return self.typed(f"source:{slug}", "title") or self.typed(f"source:{slug}", "label")
+
+
+def make_slots() -> dict[tuple[str, str], Slot]:
+    slots: list[Slot] = []
+    for slug in SOURCES:
+        for name, limit in SOURCE_FIELDS:
+            if slug == "hostile-untitled" and name == "title":
+                continue  # a source without a stated title is named by its label
+            slots.append(Slot(f"source:{slug}", name, limit))
+    for slug in JOURNEYS:
+        for name, limit in JOURNEY_FIELDS:
+            slots.append(Slot(f"journey:{slug}", name, limit))
+        for order in range(1, len(LEGS[slug]) + 1):
+            slots.append(Slot(f"leg:{slug}:{order}", "summary", None))
+    for slug, *_, provenance in PLACES:
+        for name, limit in PLACE_FIELDS:
+            shown = name == "name" or (name == "provenance_note" and provenance == "editorial")
+            slots.append(Slot(f"place:{slug}", name, limit, public=shown))
+    for slug, *_ in HAZARDS:
+        for name, limit in HAZARD_FIELDS:
+            slots.append(Slot(f"hazard:{slug}", name, limit))
+    pack(slots)
+    by_key = {(s.record, s.name): s for s in slots}
+    by_key[("source:hostile-untitled", "title")] = Slot("source:hostile-untitled", "title", 300)
+    return by_key
+
+
+def form_names(ed: Editor, path: str) -> set[str]:
+    page = ed.get(path)
+    assert page.status_code == 200, path
+    return set(FIELD_NAME.findall(text_of(page)))
+
+
+def post_form(ed: Editor, form_path: str, action: str, data: dict[str, Any], **kw: Any) -> Any:
+    """Submit `data` as the form on `form_path` would: only fields the form has."""
+    names = form_names(ed, form_path)
+    unknown = set(data) - names - {"upload"}
+    assert not unknown, f"{form_path} has no field {sorted(unknown)}"
+    response = ed.post(action, data, **kw)
+    assert response.status_code == 303, (action, text_of(response)[:3000])
+    return response
+
+
+def build(app: Flask) -> Atlas:
+    started = time.perf_counter()
+    ed = Editor(*editor_client(app, "hostile-editor"))
+    slots = make_slots()
+    lines = [h.text for h in CORPUS if h.single_line]
+    source_text = "\n".join(lines) + "\n"
+    offsets = {}
+    at = 0
+    for line in lines:
+        offsets[line] = at
+        at += len(line) + 1
+    atlas = Atlas(app, ed, slots, source_text, {}, {}, {}, "h-deleted", ("", ""))
+
+    def v(record: str, name: str) -> str:
+        return atlas.typed(record, name)
+
+    # Sources, through the multipart form (it also takes uploads).
+    texts = {
+        "hostile-text": source_text,
+        "hostile-untitled": "\n".join(h.text for h in CORPUS[::37]),
+        "hostile-notes": "\n".join(h.text for h in CORPUS[5::41]),
+    }
+    for slug in SOURCES:
+        data = {name: v(f"source:{slug}", name) for name, _ in SOURCE_FIELDS}
+        data.update(slug=slug, text=texts[slug], date="2024-02")
+        post_form(
+            ed, "/edit/sources/new", "/edit/sources/new", data, content_type="multipart/form-data"
+        )
+
+    unquoted = list(lines)
+
+    def cite_fields() -> dict[str, str]:
+        quote = unquoted.pop(0)
+        start = offsets[quote]
+        return {
+            "cite_source": "hostile-text",
+            "cite_quote": quote,
+            "cite_start": str(start),
+            "cite_end": str(start + len(quote)),
+        }
+
+    def remember(record: str, data: dict[str, str]) -> None:
+        atlas.quotes.setdefault(record, []).append(data["cite_quote"])
+
+    for slug, kind, precision, area, anchor, provenance in PLACES:
+        record = f"place:{slug}"
+        data = {name: v(record, name) for name, _ in PLACE_FIELDS}
+        data.update(slug=slug, kind=kind, precision=precision, provenance=provenance, **area)
+        if anchor:
+            data.update(anchor_lat=str(anchor[0]), anchor_lon=str(anchor[1]))
+        else:
+            data["anchor_note"] = ""  # no anchor, no anchor note
+            atlas.slots[(record, "anchor_note")].strings.clear()
+        cite = cite_fields()
+        post_form(ed, "/edit/places/new", "/edit/places/new", {**data, **cite})
+        remember(record, cite)
+
+    for n, slug in enumerate(JOURNEYS):
+        record = f"journey:{slug}"
+        data = {name: v(record, name) for name, _ in JOURNEY_FIELDS}
+        outcome = ["reached-safety", "captured", "betrayed"][n]
+        data.update(slug=slug, kind="journey", outcome=outcome)
+        post_form(ed, "/edit/journeys/new", "/edit/journeys/new", data)
+    with app.app_context():
+        from app.extensions import db
+        from app.models import Journey, Place
+
+        for slug in JOURNEYS:
+            atlas.ids[f"journey:{slug}"] = db.session.query(Journey).filter_by(slug=slug).one().id
+        for slug, *_ in PLACES:
+            atlas.ids[f"place:{slug}"] = db.session.query(Place).filter_by(slug=slug).one().id
+
+    for slug, legs in LEGS.items():
+        for order, (a, b, route) in enumerate(legs, 1):
+            record = f"leg:{slug}:{order}"
+            data = {
+                "from_place_id": str(atlas.ids[f"place:{a}"]),
+                "to_place_id": str(atlas.ids[f"place:{b}"]),
+                "route": route,
+                "summary": v(record, "summary"),
+            }
+            cite = cite_fields()
+            path = f"/edit/journeys/{slug}/legs/new"
+            response = post_form(ed, path, path, {**data, **cite})
+            atlas.ids[record] = int(response.headers["Location"].rsplit("#leg-", 1)[1])
+            remember(record, cite)
+
+    hazards = [*HAZARDS, (atlas.deleted_hazard, "pursuit", "p-city", ["hostile-one"], [])]
+    for slug, kind, place, journeys, legs in hazards:
+        record = f"hazard:{slug}"
+        if slug == atlas.deleted_hazard:
+            data = {"name": v("hazard:h-mines", "name"), "summary": v("hazard:h-camp", "summary")}
+        else:
+            data = {name: v(record, name) for name, _ in HAZARD_FIELDS}
+        data.update(
+            slug=slug, kind=kind, place_id=str(atlas.ids[f"place:{place}"]) if place else ""
+        )
+        data["journey_ids"] = [str(atlas.ids[f"journey:{j}"]) for j in journeys]  # type: ignore[assignment]
+        data["leg_ids"] = [str(atlas.ids[f"leg:{j}:{o}"]) for j, o in legs]  # type: ignore[assignment]
+        if slug == atlas.deleted_hazard:  # it takes its citation with it: a quote cited anew
+            quote = lines[0]
+            cite = {"cite_source": "hostile-text", "cite_quote": quote}
+        else:
+            cite = cite_fields()
+        post_form(ed, "/edit/hazards/new", "/edit/hazards/new", {**data, **cite})
+        remember(record, cite)
+
+    # Every other single-line string is cited by some record, selected in the source.
+    targets = (
+        [("leg", f"leg:{j}:{o}") for j in JOURNEYS for o in range(1, len(LEGS[j]) + 1)]
+        + [("hazard", f"hazard:{h[0]}") for h in HAZARDS]
+        + [("place", f"place:{p[0]}") for p in PLACES]
+        + [("journey", f"journey:{j}") for j in JOURNEYS]
+    )
+    with app.app_context():
+        from app.extensions import db
+        from app.models import Hazard
+
+        for slug, *_ in hazards:
+            atlas.ids[f"hazard:{slug}"] = db.session.query(Hazard).filter_by(slug=slug).one().id
+    names = None
+    for n in itertools.count():
+        if not unquoted:
+            break
+        kind, record = targets[n % len(targets)]
+        path = f"/edit/cite/{kind}/{atlas.ids[record]}"
+        if names is None:
+            names = form_names(ed, path)
+        cite = cite_fields()
+        assert set(cite) <= names | {"cite_source"}
+        response = ed.post(path, cite)
+        assert response.status_code == 303, text_of(response)[:2000]
+        remember(record, cite)
+
+    # An edit (the history shows the change word by word) and a deletion.
+    path = f"/edit/journeys/{JOURNEYS[0]}"
+    record = f"journey:{JOURNEYS[0]}"
+    before = v(record, "summary")
+    summary = atlas.slots[(record, "summary")]
+    summary.strings = list(reversed(summary.strings))
+    data = {name: v(record, name) for name, _ in JOURNEY_FIELDS}
+    data.update(slug=JOURNEYS[0], kind="journey", outcome="reached-safety")
+    post_form(ed, path, path, {**data, "lock_version": ed.version(path)})
+    atlas.edited_summary = (before, summary.value)
+    path = f"/edit/hazards/{atlas.deleted_hazard}"
+    response = ed.post(path + "/delete", {"lock_version": ed.version(path)})
+    assert response.status_code == 303, text_of(response)[:2000]
+
+    with app.app_context():
+        from app.extensions import db
+        from app.models import Citation
+
+        atlas.keys = {c.exact: c.key for c in db.session.query(Citation)}
+    atlas.build_seconds = time.perf_counter() - started
+    return atlas
+
+
+@pytest.fixture(scope="module")
+def atlas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Atlas]:
+    app = make_app(tmp_path_factory.mktemp("injection") / "injection.sqlite")
+    built = build(app)
+    print(f"\nbuilt the hostile atlas through the editor in {built.build_seconds:.1f} s")
+    yield built
+
+
+# --------------------------------------------------------------------- coverage
+
+
+def test_every_string_is_typed_into_a_field_shown_on_a_public_page(atlas):
+    slots = [s for s in atlas.slots.values() if s.strings]
+    shown = {h.number for s in slots if s.public for h in s.strings}
+    shown |= {h.number for h in CORPUS if h.text in atlas.keys}  # every quote is shown
+    assert shown == {h.number for h in CORPUS}
+    kinds = {(s.record.split(":")[0], s.name) for s in slots}
+    assert len(kinds) == len(SOURCE_FIELDS) + len(JOURNEY_FIELDS) + 1 + 3 + 2
+    per_field: dict[tuple[str, str], int] = {}
+    for s in slots:
+        key = (s.record.split(":")[0], s.name)
+        per_field[key] = per_field.get(key, 0) + len(s.strings)
+    assert min(per_field.values()) >= 5, per_field
+    assert len(atlas.keys) == sum(h.single_line for h in CORPUS)
+
+
+# --------------------------------------------------------------------- expectations
+
+
+def leg_label(atlas: Atlas, journey: str, order: int) -> str:
+    a, b, _ = LEGS[journey][order - 1]
+    return f"{atlas.place_name(a)} \u2192 {atlas.place_name(b)}"
+
+
+def hazard_spec(slug: str) -> tuple[str, str, str | None, list[str], list[tuple[str, int]]]:
+    return next(h for h in HAZARDS if h[0] == slug)
+
+
+def place_spec(slug: str) -> tuple[Any, ...]:
+    return next(p for p in PLACES if p[0] == slug)
+
+
+def journey_hazards(journey: str) -> list[str]:
+    return [h[0] for h in HAZARDS if journey in h[3]]
+
+
+def source_names(atlas: Atlas) -> set[str]:
+    return {atlas.source_name(s) for s in SOURCES}
+
+
+def cited_by_labels(atlas: Atlas) -> set[str]:
+    labels = {f"place: {atlas.place_name(p[0])}" for p in PLACES}
+    labels |= {f"hazard: {atlas.typed(f'hazard:{h[0]}', 'name')}" for h in HAZARDS}
+    labels |= {f"journey: {atlas.typed(f'journey:{j}', 'title')}" for j in JOURNEYS}
+    labels |= {
+        f"leg {leg_label(atlas, j, o)}" for j in JOURNEYS for o in range(1, len(LEGS[j]) + 1)
+    }
+    return labels
+
+
+def quoted(text: str) -> str:
+    return f"\u201c{text}\u201d"
+
+
+# --------------------------------------------------------------------- JSON twins
+
+
+def test_the_json_twins_carry_every_string_byte_for_byte(atlas):
+    client = atlas.app.test_client()
+    seen: set[str] = set()
+
+    def same(got: Any, expected: str, where: str) -> None:
+        assert got == expected, f"{where}: {got!r} != {expected!r}"
+        seen.add(expected)
+
+    for slug in JOURNEYS:
+        data = client.get(f"/journeys/{slug}.json").get_json()
+        for name, _ in JOURNEY_FIELDS:
+            same(data[name], atlas.typed(f"journey:{slug}", name), f"{slug}.{name}")
+        assert [c["quote"] for c in data["citations"]] == atlas.quotes.get(f"journey:{slug}", [])
+        for order, leg in enumerate(data["legs"], 1):
+            record = f"leg:{slug}:{order}"
+            same(leg["summary"], atlas.typed(record, "summary"), record)
+            assert leg["label"] == leg_label(atlas, slug, order)
+            assert [c["quote"] for c in leg["citations"]] == atlas.quotes[record]
+        assert [h["slug"] for h in data["hazards"]] == journey_hazards(slug)
+        for hazard in data["hazards"]:
+            record = f"hazard:{hazard['slug']}"
+            same(hazard["name"], atlas.typed(record, "name"), record)
+            same(hazard["summary"], atlas.typed(record, "summary"), record)
+            assert [c["quote"] for c in hazard["citations"]] == atlas.quotes[record]
+        for place in data["places"]:
+            record = f"place:{place['slug']}"
+            for name, _ in PLACE_FIELDS:
+                typed = atlas.typed(record, name) or None
+                assert place[name] == typed, (record, name)
+                seen.add(typed or "")
+            assert [c["quote"] for c in place["citations"]] == atlas.quotes[record]
+        for stop in data["stops"]:
+            assert stop["name"] == atlas.place_name(stop["place"])
+        geojson = client.get(f"/journeys/{slug}.geojson").get_json()
+        names = {f["properties"].get("name") for f in geojson["features"]} - {None}
+        expected = {leg_label(atlas, slug, o) for o in range(1, len(LEGS[slug]) + 1)}
+        expected |= {atlas.place_name(p[0]) for p in PLACES}
+        expected |= {atlas.typed(f"hazard:{h}", "name") for h in journey_hazards(slug)}
+        assert names and names <= expected, names - expected
+        assert geojson["name"] == atlas.typed(f"journey:{slug}", "title")
+        url = f"http://localhost/journeys/{slug}"
+        oembed = client.get(f"/oembed?url={urlquote(url, safe='')}&format=json").get_json()
+        assert oembed["title"] == atlas.typed(f"journey:{slug}", "title")
+
+    for slug in SOURCES:
+        data = client.get(f"/sources/{slug}.json").get_json()
+        assert data["name"] == atlas.source_name(slug)
+        for name in ("author", "outlet", "notes"):
+            same(data[name], atlas.typed(f"source:{slug}", name), f"{slug}.{name}")
+        assert data["stated_title"] == (atlas.typed(f"source:{slug}", "title") or None)
+        seen.add(atlas.typed(f"source:{slug}", "label"))
+        texts = [p["text"] for p in data["passages"]]
+        if slug == "hostile-text":
+            assert texts == [h.text for h in CORPUS if h.single_line]
+            quotes = [c["quote"] for p in data["passages"] for c in p["cited_by"]]
+            assert sorted(set(quotes)) == sorted(atlas.keys)
+            seen.update(quotes)
+    listed = {s["name"] for s in client.get("/sources.json").get_json()["sources"]}
+    assert listed == source_names(atlas)
+    titles = {j["title"] for j in client.get("/journeys.json").get_json()["journeys"]}
+    assert titles == {atlas.typed(f"journey:{j}", "title") for j in JOURNEYS}
+
+    hazards = client.get("/hazards.json").get_json()
+    found = {h["slug"]: h for g in hazards["groups"] for h in g["hazards"]}
+    assert set(found) == {h[0] for h in HAZARDS}
+    for slug, hazard in found.items():
+        assert hazard["name"] == atlas.typed(f"hazard:{slug}", "name")
+        assert hazard["summary"] == atlas.typed(f"hazard:{slug}", "summary")
+        assert [j["title"] for j in hazard["journeys"]] == [
+            atlas.typed(f"journey:{j}", "title") for j in hazard_spec(slug)[3]
+        ]
+    # Every corpus string came back whole from some twin.
+    missing = [h.marker for h in CORPUS if not any(h.text in s for s in seen)]
+    assert missing == []
+
+
+def test_the_history_twins_record_every_string_as_typed(atlas):
+    client = atlas.app.test_client()
+    for record, ident in atlas.ids.items():
+        entity = record.split(":")[0]
+        data = client.get(f"/history/{entity}/{ident}.json").get_json()
+        created = data["versions"][-1]
+        assert created["action"] == "insert" or created["action"] == "create", created["action"]
+        after = {c["field"]: c["after"] for c in created["changes"]}
+        if record == f"hazard:{atlas.deleted_hazard}":
+            assert data["exists"] is False
+            assert data["versions"][0]["action"] == "delete"
+            continue
+        for (slot_record, name), slot in atlas.slots.items():
+            if (
+                slot_record == record
+                and slot.strings
+                and not (record == f"journey:{JOURNEYS[0]}" and name == "summary")
+            ):
+                assert after[name] == slot.value, (record, name)
+    before, now = atlas.edited_summary
+    ident = atlas.ids[f"journey:{JOURNEYS[0]}"]
+    data = client.get(f"/history/journey/{ident}.json").get_json()
+    change = next(c for c in data["versions"][0]["changes"] if c["field"] == "summary")
+    assert (change["before"], change["after"]) == (before, now)
+    assert data["versions"][-1]["changes"]
+    first = {c["field"]: c["after"] for c in data["versions"][-1]["changes"]}
+    assert first["summary"] == before
+
+
+# --------------------------------------------------------------------- HTML as served
+
+# Elements the corpus would inject and no page of the atlas has.
+FOREIGN_TAGS = {
+    "img", "iframe", "video", "audio", "source", "marquee", "object", "embed", "base",
+    "template", "noscript", "xmp", "plaintext", "math", "mtext", "mglyph", "animate",
+    "custom-element", "isindex", "b", "u", "body-injected",
+}  # fmt: skip
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcdoc"}
+
+
+class Markup(HTMLParser):
+    """The elements and attributes of a page, as an HTML parser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.bodies = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        if tag == "body":
+            self.bodies += 1
+        if tag in FOREIGN_TAGS:
+            self.problems.append(f"<{tag}> element")
+        if tag == "script" and not (
+            {"src", "nonce"} & names or ("type", "application/json") in attrs
+        ):
+            self.problems.append(f"a script element not of the atlas: {attrs}")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=...>")
+            if name in URL_ATTRIBUTES and (value or "").strip().lower().startswith(
+                ("javascript:", "data:text/html", "vbscript:")
+            ):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+
+
+POPUP_MARKUP = re.compile(r'\$\(`(<div id="html_\w+".*?)`\)\[0\]', re.DOTALL)
+ACTIVE = re.compile(r"[<>\"'&]")
+
+
+def public_paths(atlas: Atlas) -> list[str]:
+    paths = ["/", "/journeys", "/sources", "/hazards", "/discrepancies", "/history/deleted"]
+    for slug in JOURNEYS:
+        paths += [
+            f"/journeys/{slug}",
+            f"/embed/journeys/{slug}",
+            f"/present/journeys/{slug}",
+            f"/journeys/{slug}/handout",
+        ]
+    for slug in SOURCES:
+        paths.append(f"/sources/{slug}")
+    keys = list(atlas.keys.values())
+    paths += [f"/sources/hostile-text?cite={key}" for key in keys[::50]]
+    paths += [f"/history/{r.split(':')[0]}/{i}" for r, i in atlas.ids.items()]
+    return paths
+
+
+def test_no_page_carries_a_payload_as_markup(atlas):
+    """The HTML as served: every hostile string is escaped wherever it stands."""
+    client = atlas.app.test_client()
+    risky = [h.text for h in CORPUS if ACTIVE.search(h.text)]
+    risky += [s.value for s in atlas.slots.values() if s.strings and ACTIVE.search(s.value)]
+    for path in public_paths(atlas):
+        response = client.get(path)
+        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        body = response.get_data(as_text=True)
+        raw = [text[:60] for text in risky if text in body]
+        assert raw == [], f"{path} carries as markup: {raw}"
+        parsed = Markup()
+        parsed.feed(body)
+        parsed.close()
+        assert parsed.problems == [], f"{path}: {parsed.problems[:5]}"
+        assert parsed.bodies == 1, path
+        # Inside Folium's JavaScript template strings, nothing that means something to
+        # JavaScript or to Jinja is left as such.
+        for markup in POPUP_MARKUP.findall(body):
+            for token in ("`", "${", "{{", "{%", "{#", "\\"):
+                assert token not in markup, f"{path}: {token!r} in a popup's template string"
+
+
+def highlight_sample(atlas: Atlas) -> dict[str, str]:
+    """The long quotes and every eighth other one (each page renders the whole source:
+    all of them would take a minute)."""
+    quotes = list(atlas.keys)
+    return {q: atlas.keys[q] for n, q in enumerate(quotes) if len(q) > 300 or n % 8 == 0}
+
+
+def test_a_citation_highlights_exactly_its_words(atlas):
+    client = atlas.app.test_client()
+    for quote, key in highlight_sample(atlas).items():
+        body = client.get(f"/sources/hostile-text?cite={key}").get_data(as_text=True)
+        marks = re.findall(rf'<mark id="cite-{key}">(.*?)</mark>', body, re.DOTALL)
+        assert [html.unescape(m) for m in marks] == [quote], key
+
+
+# --------------------------------------------------------------------- refused input
+
+
+def _nul_cases(atlas: Atlas) -> list[tuple[str, str, dict[str, Any], str, dict[str, Any]]]:
+    """(form page, action, valid data, field, extra post arguments) for every text field."""
+    place = atlas.ids["place:p-city"]
+    cite = {"cite_source": "hostile-text", "cite_quote": CORPUS[0].text}
+    source = {"label": "NUL test", "slug": "nul-test", "text": "A line."}
+    journey = {
+        "title": "NUL test",
+        "slug": "nul-test",
+        "who": "w",
+        "kind": "journey",
+        "outcome": "captured",
+        "outcome_label": "o",
+        "summary": "s",
+    }
+    place_form = {
+        "name": "NUL test",
+        "slug": "nul-test",
+        "kind": "city",
+        "precision": "city",
+        "provenance": "editorial",
+        "provenance_note": "n",
+        "anchor_lat": "1",
+        "anchor_lon": "2",
+        "anchor_note": "a",
+        "area_kind": "circle",
+        "circle_km": "5",
+        **cite,
+    }
+    hazard = {"name": "NUL test", "slug": "nul-test", "kind": "arrest", "summary": "s", **cite}
+    leg = {
+        "from_place_id": str(place),
+        "to_place_id": str(place),
+        "route": "known",
+        "summary": "s",
+        **cite,
+    }
+    multipart = {"content_type": "multipart/form-data"}
+    cases = []
+    for name in ("label", "title", "author", "outlet", "notes", "text"):
+        cases.append(("/edit/sources/new", "/edit/sources/new", source, name, multipart))
+    for name in ("title", "who", "outcome_label", "summary"):
+        cases.append(("/edit/journeys/new", "/edit/journeys/new", journey, name, {}))
+    for name in ("name", "provenance_note", "anchor_note", "cite_quote"):
+        cases.append(("/edit/places/new", "/edit/places/new", place_form, name, {}))
+    for name in ("name", "summary"):
+        cases.append(("/edit/hazards/new", "/edit/hazards/new", hazard, name, {}))
+    path = f"/edit/journeys/{JOURNEYS[1]}/legs/new"
+    cases.append((path, path, leg, "summary", {}))
+    path = f"/edit/cite/hazard/{atlas.ids['hazard:h-arrest']}"
+    cases.append((path, path, {"cite_source": "hostile-text", "cite_quote": "x"}, "cite_quote", {}))
+    return cases
+
+
+def test_a_nul_character_is_refused_in_every_text_field_with_a_clear_message(atlas):
+    """PostgreSQL cannot store NUL in text: the form says so and nothing is saved."""
+    ed = atlas.ed
+    before = counts(atlas.app)
+    cases = _nul_cases(atlas)
+    for form_path, action, valid, name, extra in cases:
+        assert name in form_names(ed, form_path) | {"text"}, (form_path, name)
+        for nul in NUL_STRINGS:
+            response = ed.post(action, {**valid, name: nul}, **extra)
+            page = text_of(response)
+            assert response.status_code == 422, (action, name, response.status_code)
+            assert "contains a NUL character; remove it." in page, (action, name)
+            if name != "text" and "/cite/" not in action:
+                assert f'has-error" data-field="{name}"' in page, (action, name)
+    assert counts(atlas.app) == before
+    assert len(cases) >= 18
+
+
+def test_a_lone_surrogate_never_reaches_the_database(empty_app):
+    """A lone surrogate has no UTF-8 form. Raw bytes ED A0 BD (its WTF-8 encoding) sent
+    anyway arrive as U+FFFD in a multipart form, as their %-escaped text in a url-encoded
+    one: either way a valid string is stored and shown as stored; nothing fails."""
+    ed = Editor(*editor_client(empty_app, "surrogate-editor"))
+    token = urlquote(ed.token, safe="")
+    body = (
+        f"csrf_token={token}&slug=lone&kind=journey&outcome=captured&who=w&outcome_label=o"
+        "&summary=s&title=H950+half%ED%A0%BDan+emoji"
+    ).encode("ascii")
+    response = ed.client.post(
+        "/edit/journeys/new", data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 303, text_of(response)[:2000]
+    title = ed.get("/journeys/lone.json").get_json()["title"]
+    assert title == "H950 half%ED%A0%BDan emoji"
+    boundary = "XsurrogateX"
+    parts = {"csrf_token": ed.token.encode(), "slug": b"lone-source", "text": b"A line."}
+    parts["label"] = b"H951 half\xed\xa0\xbdan emoji"
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + value
+            + b"\r\n"
+            for name, value in parts.items()
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
+    response = ed.client.post(
+        "/edit/sources/new", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 303, text_of(response)[:2000]
+    name = ed.get("/sources/lone-source.json").get_json()["name"]
+    assert name.startswith("H951 half\ufffd") and name.endswith("an emoji")
+    assert not any(0xD800 <= ord(ch) <= 0xDFFF for ch in title + name)
+    page = text_of(ed.get("/sources/lone-source"))
+    assert f"<h1>{html.escape(name, quote=False)}</h1>" in page
