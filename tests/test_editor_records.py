@@ -320,3 +320,34 @@ def test_the_citation_page_shows_every_passage_with_its_offset(app, ed):
     page = text_of(ed.get(f"/edit/cite/journey/{roh_id(app)}?source=mekong"))
     assert 'data-number="2" data-start="20"' in page
     assert "They crossed the Mekong at dawn 🌅 and hid near Vientiane." in page
+
+
+def test_a_place_in_use_cannot_be_deleted_and_an_unused_one_can(app, ed):
+    path = "/edit/places/china"
+    before = counts(app)
+    response = ed.post(path + "/delete", {"lock_version": ed.version(path)})
+    assert response.status_code == 422
+    assert "China is still used by" in text_of(response) and "legs" in text_of(response)
+    assert counts(app) == before
+    assert ed.post("/edit/places/new", place_form("short-lived")).status_code == 303
+    path = "/edit/places/short-lived"
+    assert ed.post(path + "/delete", {"lock_version": ed.version(path)}).status_code == 303
+    assert ed.get(path).status_code == 404
+
+
+def test_an_uncited_source_can_be_deleted_and_a_cited_one_cannot(app, ed):
+    form = {"label": "Spare", "slug": "spare", "text": "Nothing cites this."}
+    assert ed.post("/edit/sources/new", form).status_code == 303
+    path = "/edit/sources/spare"
+    assert ed.post(path + "/delete", {"lock_version": ed.version(path)}).status_code == 303
+    assert ed.get(path).status_code == 404
+    path = "/edit/sources/mekong"
+    response = ed.post(path + "/delete", {"lock_version": ed.version(path)})
+    assert response.status_code == 422
+    assert "This source is cited; delete its citations first." in text_of(response)
+
+
+def test_picking_a_quote_leads_back_only_into_the_editor(app, ed):
+    assert ed.get("/edit/pick-quote?next=/edit/places/new").status_code == 200
+    for target in ("//evil.example/", "/\\evil.example", "https://evil.example/", "/journeys"):
+        assert ed.get("/edit/pick-quote", query_string={"next": target}).status_code == 400

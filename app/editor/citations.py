@@ -152,7 +152,7 @@ def cite(kind: str, record_id: int) -> Response:
 def pick_quote() -> Response:
     """Select a quote for a record not made yet: the quote goes back to its form."""
     back = request.args.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
+    if not back.startswith("/edit/"):  # only back into the editor, never elsewhere
         abort(400)
     return _reader("pick", 0, pick=back)
 
