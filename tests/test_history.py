@@ -427,3 +427,21 @@ def test_a_journey_deleted_in_the_editor_is_recorded_as_the_editor_and_restored_
     assert restored.status_code == 303
     with app.app_context():
         assert content_state() == before
+
+
+def test_a_bulk_insert_of_content_is_refused_because_history_could_not_record_it(app):
+    from sqlalchemy import insert
+
+    from app.history.recorder import UnrecordedWrite
+
+    with app.app_context():
+        journey = journey_with_most_legs()
+        row = {"journey_id": journey.id, "position": 99, "route": "untold", "summary": "x"}
+        row |= {"from_place_id": journey.legs[0].from_place_id}
+        row |= {"to_place_id": journey.legs[0].to_place_id}
+        with pytest.raises(UnrecordedWrite, match="escape the history"):
+            db.session.execute(insert(Leg), [row])
+        db.session.rollback()
+        assert (
+            db.session.scalar(select(func.count()).select_from(Leg).where(Leg.position == 99)) == 0
+        )

@@ -5,7 +5,10 @@ after) and the dataset revision moves on by one for the whole transaction.
 
 What counts as touched: objects the ORM inserts, updates or deletes (orphans too),
 rows the database deletes with them (ON DELETE CASCADE), hazards whose memberships
-change, and rows matched by bulk UPDATE/DELETE statements run through the session."""
+change, and rows matched by bulk UPDATE/DELETE statements run through the session.
+A bulk INSERT of content through the session is refused (its new ids cannot be known
+for certain): add objects instead. SQL the session does not see (a raw connection,
+`bulk_save_objects`) is not recorded: content changes go through the ORM session."""
 
 from __future__ import annotations
 
@@ -145,12 +148,21 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
             pending.setdefault((entity, int(ident)), None)
 
 
+class UnrecordedWrite(RuntimeError):
+    """A write to content that history could not record."""
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state: ORMExecuteState) -> None:
     """Bulk UPDATE/DELETE through the session (the seed loader uses them)."""
+    statement: Any = state.statement
+    if state.is_insert and getattr(statement.table, "name", None) in CONTENT:
+        raise UnrecordedWrite(
+            f"a bulk INSERT into {statement.table.name} would escape the history:"
+            " add the objects to the session instead"
+        )
     if not (state.is_update or state.is_delete):
         return
-    statement: Any = state.statement
     target = statement.table
     name = getattr(target, "name", None)
     where = statement.whereclause
