@@ -321,11 +321,17 @@ def test_deleted_records_are_listed_and_an_editor_restores_them_through_the_page
     assert listing.status_code == 200 and title in listing.get_data(as_text=True)
     records = reader.get("/history/deleted.json").get_json()["records"]
     assert ("journey", jid) in {(r["entity"], r["id"]) for r in records}
+    legs = [r for r in records if r["entity"] == "leg"]
+    assert legs and all(r["part_of"]["id"] == jid for r in legs)
+    (journey_record,) = [r for r in records if r["entity"] == "journey"]
+    assert journey_record["part_of"] is None
     url = f"/history/journey/{jid}/restore/{deletion.version}"
     assert reader.post(url).status_code in (302, 401, 403)
 
     editor, token = editor_client(app)
     assert editor.post(url).status_code in (400, 403)  # no CSRF token
+    listing_for_editor = editor.get("/history/deleted").get_data(as_text=True)
+    assert f'action="{url}"' in listing_for_editor and "comes back with" in listing_for_editor
     page = editor.get(f"/history/journey/{jid}").get_data(as_text=True)
     assert f'action="{url}"' in page and 'name="csrf_token"' in page
     done = editor.post(url, data={"csrf_token": token})

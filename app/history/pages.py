@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import ContentVersion
 from ..pages.records import Data
 from .diff import field_changes
+from .restore import parents
 from .snapshot import CONTENT, Snapshot, jsonable, label, snapshots, table
 
 # Entities with a public page of their own, and how to link to it.
@@ -127,10 +128,10 @@ def deleted_page() -> Data:
         for entity, ids in by_entity.items()
         for ident in snapshots(connection, entity, ids)
     }
+    gone = {key: v for key, v in deletions.items() if key not in alive}
     records: list[dict[str, Any]] = []
-    for (entity, ident), v in sorted(deletions.items(), key=lambda kv: -kv[1].id):
-        if (entity, ident) in alive:
-            continue
+    for (entity, ident), v in sorted(gone.items(), key=lambda kv: -kv[1].id):
+        root = _deleted_with(entity, ident, gone)
         records.append(
             {
                 "entity": entity,
@@ -144,6 +145,11 @@ def deleted_page() -> Data:
                 "restore_url": url_for(
                     "history.restore", entity=entity, entity_id=ident, version=v.version
                 ),
+                # Deleted in the same change as the record it belongs to: it comes back
+                # when that one is restored.
+                "part_of": None
+                if root == (entity, ident)
+                else {"entity": root[0], "id": root[1], "url": history_url(*root)},
             }
         )
     return {
@@ -151,3 +157,28 @@ def deleted_page() -> Data:
         "records": records,
         "links": {"html": url_for("history.deleted"), "json": url_for("history.deleted_json")},
     }
+
+
+def _deleted_with(
+    entity: str, ident: int, gone: dict[tuple[str, int], ContentVersion]
+) -> tuple[str, int]:
+    """The record whose deletion took this one along (itself if none): up its foreign
+    keys, through parents deleted in the same change."""
+    key = (entity, ident)
+    seen = {key}
+    while True:
+        snap = _load(gone[key].before) or {}
+        parent = next(
+            (
+                p
+                for p in parents(key[0], snap)
+                if p in gone
+                and p not in seen
+                and gone[p].dataset_revision == gone[key].dataset_revision
+            ),
+            None,
+        )
+        if parent is None:
+            return key
+        seen.add(parent)
+        key = parent

@@ -47,7 +47,7 @@ def _load(text: str | None) -> Snapshot | None:
     return None if text is None else dict(json.loads(text))
 
 
-def _parents(entity: str, snap: Snapshot) -> list[tuple[str, int]]:
+def parents(entity: str, snap: Snapshot) -> list[tuple[str, int]]:
     """The records this one points at (its foreign keys that are set)."""
     found = []
     for fk in table(entity).foreign_keys:
@@ -81,7 +81,7 @@ def _deleted_with(
                 continue
             snap = _load(v.before)
             assert snap is not None
-            if any(parent in members for parent in _parents(v.entity, snap)):
+            if any(parent in members for parent in parents(v.entity, snap)):
                 members.add(key)
                 wanted[key] = snap
                 changed = True
@@ -144,7 +144,7 @@ def _restore(session: Session, entity: str, entity_id: int, version: int) -> Res
         extra = {key: snap for key, snap in extra.items() if not _exists(session, *key)}
     coming = {(entity, entity_id), *extra}
     for key, snap in [((entity, entity_id), target), *extra.items()]:
-        for parent in _parents(key[0], snap):
+        for parent in parents(key[0], snap):
             if parent not in coming and not _exists(session, *parent):
                 raise RestoreError(
                     f"{key[0]} {key[1]} belongs to {parent[0]} {parent[1]}, which is deleted:"
