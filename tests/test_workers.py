@@ -9,6 +9,7 @@ and answer."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import multiprocessing
 import os
@@ -18,8 +19,11 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections import defaultdict
+from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -76,87 +80,223 @@ def test_the_application_factory_neither_migrates_nor_seeds(tmp_path: Path) -> N
         engine.dispose()
 
 
+class Gunicorn:
+    """`gunicorn -w N 'app:create_app()'` on loopback; its access log names the worker
+    (pid) that answered each request."""
+
+    def __init__(self, tmp_path: Path, env: dict[str, str], workers: int):
+        self.workers = workers
+        self.log = tmp_path / "gunicorn.log"
+        self.base = f"http://127.0.0.1:{_free_port()}"
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    "--workers",
+                    str(workers),
+                    "--bind",
+                    self.base.removeprefix("http://"),
+                    "--access-logfile",
+                    "-",
+                    "--access-logformat",
+                    "served-by %(p)s %(s)s %(U)s",
+                    "app:create_app()",
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.deadline = time.monotonic() + 180
+        self.pids: set[str] = set()
+        while time.monotonic() < self.deadline:
+            self.pids = set(re.findall(r"Booting worker with pid: (\d+)", self.text()))
+            if len(self.pids) == workers:
+                break
+            assert self.process.poll() is None, self.text()
+            time.sleep(0.2)
+        assert len(self.pids) == workers, self.text()
+
+    def text(self) -> str:
+        return self.log.read_text()
+
+    def answered(self, since: int = 0) -> dict[str, set[str]]:
+        """{path: the pids of the workers that answered it}, from the access log (from
+        character `since` on)."""
+        found: dict[str, set[str]] = defaultdict(set)
+        log = self.text()[since:]
+        for pid, _status, path in re.findall(r"served-by <(\d+)> (\d+) (\S+)", log):
+            found[path].add(pid)
+        return found
+
+    def until_every_worker_answers(
+        self, paths: tuple[str, ...], check: Callable[[str, bytes], str | None] | None = None
+    ) -> None:
+        """Parallel requests on fresh connections (the kernel hands each to whichever
+        worker is free) until every worker has answered each of `paths` (2xx);
+        `check(path, body)` says what is wrong with an answer, or None."""
+        failures: list[str] = []
+
+        def hit(path: str) -> None:
+            try:
+                _status, body = _get(self.base + path)
+                problem = check(path, body) if check else None
+                if problem:
+                    failures.append(f"{path}: {problem}")
+            except Exception as exc:  # noqa: BLE001 - reported below
+                failures.append(f"{path}: {exc!r}")
+
+        since = len(self.text())
+        while time.monotonic() < self.deadline:
+            threads = [
+                threading.Thread(target=hit, args=(path,))
+                for _ in range(self.workers * 2)
+                for path in paths
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert failures == [], failures[:5]
+            now = self.answered(since)
+            if all(now[path] >= self.pids for path in paths):
+                return
+        raise AssertionError(f"not every worker answered: {self.answered()} {self.pids}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _journey_path(base: str) -> str:
+    status, body = _get(f"{base}/journeys.json")
+    assert status == 200
+    return f"/journeys/{json.loads(body)['journeys'][0]['slug']}"
+
+
 def test_gunicorn_workers_all_start_on_a_fresh_database_and_answer(tmp_path: Path) -> None:
     instance = tmp_path / "instance"
     env = _env(instance, database_url(tmp_path / "atlas.sqlite"))
     _setup_step(env)
     # The setup step's own application made a key: gone, the workers make it, all at once.
     (instance / "secret_key").unlink()
-    port = _free_port()
-    log = tmp_path / "gunicorn.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--workers",
-                str(WORKERS),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--access-logfile",
-                "-",
-                "--access-logformat",
-                "served-by %(p)s %(s)s %(U)s",
-                "app:create_app()",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
+    server = Gunicorn(tmp_path, env, WORKERS)
     try:
-        deadline = time.monotonic() + 120
-        booted: set[str] = set()
-        while time.monotonic() < deadline:
-            booted = set(re.findall(r"Booting worker with pid: (\d+)", log.read_text()))
-            if len(booted) == WORKERS:
-                break
-            assert server.poll() is None, log.read_text()
-            time.sleep(0.2)
-        assert len(booted) == WORKERS, log.read_text()
-        status, body = _get(f"{base}/journeys.json")
-        assert status == 200
-        journey = f"/journeys/{json.loads(body)['journeys'][0]['slug']}"
+        journey = _journey_path(server.base)
 
-        # Requests in parallel, on fresh connections, until every worker has answered
-        # both (the kernel hands each connection to whichever worker is free).
-        failures: list[str] = []
+        def check(path: str, body: bytes) -> str | None:
+            if path == journey and b"leaflet" not in body.lower():
+                return "no map"
+            return None
 
-        def hit(path: str) -> None:
-            try:
-                status, page = _get(base + path)
-                if status != (204 if path == "/health" else 200):
-                    failures.append(f"{path}: {status}")
-                elif path == journey and b"leaflet" not in page.lower():
-                    failures.append(f"{path}: no map")
-            except Exception as exc:  # noqa: BLE001 - reported below
-                failures.append(f"{path}: {exc!r}")
-
-        answered: dict[str, set[str]] = defaultdict(set)
-        while time.monotonic() < deadline:
-            threads = [
-                threading.Thread(target=hit, args=(path,))
-                for _ in range(WORKERS)
-                for path in ("/health", journey)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            assert failures == []
-            answered = defaultdict(set)
-            for pid, _status, path in re.findall(r"served-by <(\d+)> (\d+) (\S+)", log.read_text()):
-                answered[path].add(pid)
-            if answered["/health"] >= booted and answered[journey] >= booted:
-                break
-        assert answered["/health"] >= booted, (answered, booted)
-        assert answered[journey] >= booted, (answered, booted)
-        assert "Traceback" not in log.read_text(), log.read_text()
+        server.until_every_worker_answers(("/health", journey), check)
+        assert "Traceback" not in server.text(), server.text()
         key = instance / "secret_key"
         assert key.exists() and key.stat().st_mode & 0o077 == 0
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
+
+
+class _Form(HTMLParser):
+    """The fields of the page's first `.edit-form`, as a browser would submit them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self.depth = 0
+        self.done = False
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if self.done:
+            return
+        if tag == "form" and "edit-form" in a.get("class", "").split():
+            self.depth = 1
+        elif self.depth and tag == "input" and a.get("name"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.fields[a["name"]] = a.get("value", "")
+        elif self.depth and tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+        elif self.depth and tag == "select":
+            self._select = a["name"]
+        elif self.depth and tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value", "")
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self._textarea:
+            # A browser drops the newline that opens a textarea's content.
+            self.fields[self._textarea] = self.fields[self._textarea].removeprefix("\n")
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form" and self.depth:
+            self.depth = 0
+            self.done = True
+
+
+def test_an_edit_through_one_worker_is_what_every_worker_serves_next(tmp_path: Path) -> None:
+    """Two gunicorn workers (on PostgreSQL too, with ATLAS_TEST_POSTGRES): both have the
+    journey page cached; an editor saves the journey through the editor form; every answer
+    after that, from either worker, has the change."""
+    instance = tmp_path / "instance"
+    env = _env(instance, database_url(tmp_path / "atlas.sqlite"))
+    _setup_step(env)
+    made = subprocess.run(
+        [str(BIN / "flask"), "--app", "app", "users", "create", "ed", "--role", "editor"]
+        + ["--password-stdin"],
+        cwd=REPO,
+        env=env,
+        input="a long test passphrase\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    server = Gunicorn(tmp_path, env, 2)
+    try:
+        journey = _journey_path(server.base)
+        slug = journey.rsplit("/", 1)[1]
+        marker = f"Edited through one worker {time.time_ns()}"
+
+        # Both workers have the page and its JSON twin cached.
+        server.until_every_worker_answers((journey, journey + ".json"))
+
+        browser = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        login = browser.open(f"{server.base}/login", timeout=60).read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login)
+        assert token
+        form = urllib.parse.urlencode(
+            {"name": "ed", "password": "a long test passphrase", "csrf_token": token.group(1)}
+        ).encode()
+        assert browser.open(f"{server.base}/login", form, timeout=60).status == 200  # 303 → /
+        parser = _Form()
+        parser.feed(browser.open(f"{server.base}/edit/journeys/{slug}", timeout=60).read().decode())
+        fields = parser.fields
+        assert {"csrf_token", "lock_version", "summary", "title", "slug"} <= set(fields), fields
+        fields["summary"] = f"{fields['summary']} {marker}"
+        saved = browser.open(
+            f"{server.base}/edit/journeys/{slug}",
+            urllib.parse.urlencode(fields).encode(),
+            timeout=60,
+        )
+        assert saved.status == 200 and "saved=1" in saved.url, saved.url
+
+        def fresh(path: str, body: bytes) -> str | None:
+            return None if marker.encode() in body else "stale: the edit is missing"
+
+        server.until_every_worker_answers((journey, journey + ".json"), fresh)
+        assert "Traceback" not in server.text(), server.text()
+    finally:
+        server.stop()
 
 
 def _boot_and_answer(instance: str, url: str, barrier: Any, results: Any) -> None:
