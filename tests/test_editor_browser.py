@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from auth_helpers import PASSWORD, make_user
-from browser_helpers import get_json, open_map_page, watched_page
+from browser_helpers import SCROLL_SETTLED, get_json, open_map_page, watched_page
 from conftest import LiveServer, make_app, seed
 from playwright.sync_api import expect
 
@@ -31,6 +31,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     make_user(app, "mapper", "editor")
     with LiveServer(app) as live:
         yield live
+
+
+@pytest.fixture(autouse=True)
+def patient_expectations() -> Iterator[None]:
+    """Each step waits on a form submit and a page load: on a busy machine (two cores
+    shared by other test runs) Playwright's 5-second default is too tight."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 WORDS_BOX = """([selector, words]) => {
@@ -54,7 +63,7 @@ WORDS_BOX = """([selector, words]) => {
 def select_with_the_mouse(page: Any, words: str) -> None:
     """Press, drag and release the mouse over `words` in a passage, as a person does."""
     page.evaluate(WORDS_BOX, [".cite-passage", words])  # scrolls it into view first
-    page.wait_for_timeout(100)
+    page.evaluate(SCROLL_SETTLED)
     box = page.evaluate(WORDS_BOX, [".cite-passage", words])
     page.mouse.move(box["x1"], box["y1"])
     page.mouse.down()
