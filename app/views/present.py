@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from ..maps.journey_map import MapParts
 from ..pages.cache import cached
