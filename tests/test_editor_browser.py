@@ -103,6 +103,11 @@ def new_place(
     assert (lat, lon) == (round(clicked[0], 4), round(clicked[1], 4))
     assert abs(lat - at[0]) < 0.5 and abs(lon - at[1]) < 0.5
     expect(page.locator("#place-map-status")).to_contain_text("Anchor set to")
+    circles = page.evaluate(
+        """() => { let n = 0; window.atlasEditorMap.map.eachLayer((l) => {
+            if (l instanceof L.Circle) n += 1; }); return n; }"""
+    )
+    assert circles == 1, "the area (a circle around the new anchor) is not drawn"
     page.locator("#f-anchor_note").fill("Where the article says she was; the town's centre.")
     page.locator("#f-cite_source").select_option("hills")
     page.locator("#f-cite_quote").fill(quote)

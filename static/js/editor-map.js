@@ -22,7 +22,7 @@
   const marker = L.circleMarker([0, 0], {radius: 7, color: "#a4161a", fillOpacity: 0.9});
   const path = L.polyline([], {color: "#1d5c8f", weight: 3});
   path.addTo(map);
-  window.atlasEditorMap = {map: map, marker: marker, path: path};
+  window.atlasEditorMap = {map: map, marker: marker, path: path, lastClick: null};
 
   function number(input) {
     const value = parseFloat(input.value);
@@ -47,7 +47,33 @@
   }
 
   function showLine() {
-    path.setLatLngs(linePoints());
+    path.setLatLngs(kind() === "line" ? linePoints() : []);
+  }
+
+  // The area as the server will compute it: a circle around the anchor, or the
+  // chosen country's outline (the line is `path`).
+  const radius = document.getElementById("f-circle_km");
+  const country = document.getElementById("f-area_country");
+  const area = L.layerGroup().addTo(map);
+
+  function kind() {
+    return areaKind ? areaKind.value : "";
+  }
+
+  function showArea() {
+    area.clearLayers();
+    showLine();
+    const a = number(lat), b = number(lon), km = radius ? number(radius) : null;
+    if (kind() === "circle" && a !== null && b !== null && km !== null && km > 0) {
+      L.circle([a, b], {radius: km * 1000, color: "#a4161a", weight: 1, fillOpacity: 0.15,
+                        interactive: false}).addTo(area);
+    } else if (kind() === "natural_earth" && country && window.atlasNaturalEarth) {
+      const feature = window.atlasNaturalEarth.features.find((f) => String(f.id) === country.value);
+      if (feature) {
+        L.geoJSON(feature, {style: {color: "#a4161a", weight: 2, fillOpacity: 0.15},
+                            interactive: false}).addTo(area);
+      }
+    }
   }
 
   map.on("click", function (event) {
@@ -57,18 +83,21 @@
     if (lineMode.checked) {
       line.value = (line.value.trim() ? line.value.trim() + "\n" : "") + a + ", " + b;
       if (areaKind) areaKind.value = "line";
-      showLine();
+      showArea();
       status.textContent = "Added a point to the line: " + a + ", " + b;
     } else {
       lat.value = a;
       lon.value = b;
       showAnchor(false);
+      showArea();
       status.textContent = "Anchor set to " + a + ", " + b;
     }
   });
-  lat.addEventListener("change", function () { showAnchor(true); });
-  lon.addEventListener("change", function () { showAnchor(true); });
-  line.addEventListener("change", showLine);
+  lat.addEventListener("change", function () { showAnchor(true); showArea(); });
+  lon.addEventListener("change", function () { showAnchor(true); showArea(); });
+  for (const input of [line, areaKind, radius, country]) {
+    if (input) input.addEventListener("change", showArea);
+  }
   showAnchor(true);
-  showLine();
+  showArea();
 })();
