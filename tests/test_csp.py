@@ -472,12 +472,12 @@ def test_every_journey_map_works_and_breaks_no_rule(csp_page, live_server, slug)
 @pytest.mark.browser
 def test_every_embed_works_and_breaks_no_rule(csp_page, live_server):
     page, watch = csp_page
-    for slug in SEED_JOURNEYS:
-        for query in ("", "?leg=1&hazards=0&controls=0"):
-            open_map_page(page, f"{live_server.url}/embed/journeys/{slug}{query}", watch)
-            Visits.popups += page.evaluate(OPEN_EVERY_POPUP)
-            page.locator(".embed-sources summary").click()
-            assert_no_violation(page, watch)
+    paths = [f"/embed/journeys/{slug}" for slug in SEED_JOURNEYS]
+    for path in [*paths, f"/embed/journeys/{SLUG}?leg=1&hazards=0&controls=0"]:
+        open_map_page(page, live_server.url + path, watch)
+        Visits.popups += page.evaluate(OPEN_EVERY_POPUP)
+        page.locator(".embed-sources summary").click()
+        assert_no_violation(page, watch)
 
 
 @pytest.mark.browser
