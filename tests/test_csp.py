@@ -505,6 +505,31 @@ def test_every_handout_breaks_no_rule(csp_page, live_server):
         assert_no_violation(page, watch)
 
 
+# Choose the online base layer in the layer control, as a reader would.
+SHOW_ONLINE_TILES = """() => {
+    const labels = document.querySelectorAll(".leaflet-control-layers-base label");
+    const label = Array.from(labels).find(
+        (l) => l.textContent.trim() === "OpenStreetMap (online)");
+    if (!label) return false;
+    label.querySelector("input").click();
+    return true;
+}"""
+
+
+@pytest.mark.browser
+def test_the_optional_online_tiles_are_allowed_by_the_policy(csp_page, live_server):
+    """Switched on, the OpenStreetMap layer asks for tiles: the policy lets them through
+    (the test's network cut then refuses them, as it refuses any other host)."""
+    page, watch = csp_page
+    open_map_page(page, f"{live_server.url}/journeys/{SLUG}", watch)
+    if not page.evaluate(SHOW_ONLINE_TILES):
+        pytest.skip("the online layer is off (ATLAS_ONLINE_TILES=0)")
+    page.wait_for_function("() => document.querySelectorAll('img.leaflet-tile').length > 0")
+    page.wait_for_timeout(500)
+    assert any(u.startswith("https://tile.openstreetmap.org/") for u in watch.offsite)
+    assert violations(page) == []
+
+
 def test_zzz_the_browser_tests_visited_every_page_type():
     """Run last in this module (pytest keeps file order): the pages the tests above
     checked in Chromium, all without a violation (or this would not be reached)."""
