@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -161,3 +162,33 @@ def test_a_leg_edited_by_two_editors_is_a_conflict(app, alice, bob):
     assert response.status_code == 409
     page = html.unescape(text_of(response))
     assert "Alice's leg." in page and "Bob's leg." in page
+
+
+def race(app: Flask, editors: dict[str, Editor], path: str, round_: int) -> dict[str, int]:
+    """Both editors load the form at the same version, then post it at the same moment."""
+    version = next(iter(editors.values())).version(path)
+    journey = roh(app)
+    start = threading.Barrier(len(editors))
+    answers: dict[str, int] = {}
+
+    def save(name: str) -> None:
+        form = journey_form(journey, summary=f"{name} {round_}", lock_version=version)
+        start.wait()
+        answers[name] = editors[name].post(path, form).status_code
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in editors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_two_saves_sent_at_the_same_moment_give_one_success_and_one_conflict(app, alice, bob):
+    """Truly at once, five times over: each time exactly one save is stored and the other
+    is answered 409; the stored summary is always the one that was saved."""
+    for round_ in range(5):
+        answers = race(app, {"alice": alice, "bob": bob}, "/edit/journeys/roh-family", round_)
+        assert sorted(answers.values()) == [303, 409], answers
+        winner = next(name for name, status in answers.items() if status == 303)
+        assert roh(app).summary == f"{winner} {round_}"
