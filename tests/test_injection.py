@@ -31,6 +31,7 @@ import itertools
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -38,10 +39,14 @@ from urllib.parse import quote as urlquote
 
 import pytest
 from auth_helpers import editor_client
-from conftest import LiveServer, make_app
+from browser_helpers import ATLAS_READY, Dialogs, open_popup
+from conftest import LiveServer, PageWatch, make_app
 from editor_helpers import Editor, counts, text_of
 from flask import Flask
 from hostile_corpus import CORPUS, NUL_STRINGS, Hostile
+from playwright.sync_api import expect
+
+from app.vocabulary import HAZARD_KINDS
 
 JOIN = " \u2016 "  # how several strings share one field
 PWNED = "() => typeof window.__pwned === 'undefined' ? null : String(window.__pwned)"
@@ -677,11 +682,11 @@ def test_no_page_carries_a_payload_as_markup(atlas):
                 assert token not in markup, f"{path}: {token!r} in a popup's template string"
 
 
-def highlight_sample(atlas: Atlas) -> dict[str, str]:
-    """The long quotes and every eighth other one (each page renders the whole source:
+def highlight_sample(atlas: Atlas, every: int = 8) -> dict[str, str]:
+    """The long quotes and every n-th other one (each page renders the whole source:
     all of them would take a minute)."""
     quotes = list(atlas.keys)
-    return {q: atlas.keys[q] for n, q in enumerate(quotes) if len(q) > 300 or n % 8 == 0}
+    return {q: atlas.keys[q] for n, q in enumerate(quotes) if len(q) > 300 or n % every == 0}
 
 
 def test_a_citation_highlights_exactly_its_words(atlas):
@@ -803,3 +808,585 @@ def test_a_lone_surrogate_never_reaches_the_database(empty_app):
     assert not any(0xD800 <= ord(ch) <= 0xDFFF for ch in title + name)
     page = text_of(ed.get("/sources/lone-source"))
     assert f"<h1>{html.escape(name, quote=False)}</h1>" in page
+
+
+# --------------------------------------------------------------------- in the browser
+
+TEXTS = "(sel) => Array.from(document.querySelectorAll(sel), (e) => e.textContent)"
+# The text of an element without its leading icon or trailing badge: its own text nodes.
+OWN_TEXTS = """(sel) => Array.from(document.querySelectorAll(sel), (e) =>
+    Array.from(e.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join(""))"""
+# Every feature of the map: its popup opened and read, its tooltip opened and read, its
+# marker's title (Leaflet builds popup and tooltip content when they open).
+MAP_TEXTS = """() => {
+    const entry = window.atlasMaps[0];
+    const out = {};
+    for (const [key, layer] of Object.entries(entry.features)) {
+        entry.map.closePopup();
+        if (!entry.map.hasLayer(layer)) entry.map.addLayer(layer);  // hidden by default
+        layer.openPopup();
+        const c = layer.getPopup().getElement()
+            .querySelector(".leaflet-popup-content .atlas-popup");
+        const h3 = c.querySelector("h3");
+        const next = h3.nextElementSibling;
+        layer.openTooltip();
+        const tip = layer.getTooltip() && layer.getTooltip().getElement();
+        out[key] = {
+            kind: c.querySelector(".atlas-popup-kind").textContent,
+            title: h3.textContent,
+            summary: next && next.tagName === "P" && !next.className ? next.textContent : null,
+            quotes: Array.from(c.querySelectorAll("blockquote"), (b) => b.firstChild.textContent),
+            tip: tip ? tip.textContent : null,
+            iconTitle: layer._icon ? layer._icon.getAttribute("title") : null,
+            elements: c.querySelectorAll("*").length,
+        };
+        layer.closeTooltip();
+    }
+    entry.map.closePopup();
+    return out;
+}"""
+# Anything in the document (popups included) that markup injection would have made.
+DOM_PROBLEMS = """() => {
+    const foreign = new Set(["IMG", "IFRAME", "VIDEO", "AUDIO", "SOURCE", "MARQUEE", "OBJECT",
+        "EMBED", "BASE", "TEMPLATE", "NOSCRIPT", "XMP", "PLAINTEXT", "MATH", "MTEXT", "MGLYPH",
+        "ANIMATE", "CUSTOM-ELEMENT", "ISINDEX", "B", "U"]);
+    const problems = [];
+    for (const e of document.querySelectorAll("*")) {
+        if (foreign.has(e.tagName.toUpperCase()) && !e.closest(".leaflet-pane, .leaflet-control")) {
+            problems.push("<" + e.tagName + ">");
+        }
+        for (const a of e.attributes) {
+            if (a.name.startsWith("on")) problems.push(e.tagName + " " + a.name);
+            if (/^\\s*(javascript|vbscript|data:text\\/html)/i.test(a.value)
+                && ["href", "src", "action", "formaction", "data", "srcdoc"].includes(a.name)) {
+                problems.push(e.tagName + " " + a.name + "=" + a.value.slice(0, 40));
+            }
+        }
+        if (e.tagName === "SCRIPT" && !e.src && !e.nonce && e.type !== "application/json"
+            && !e.hasAttribute("nonce")) {
+            problems.push("inline script: " + e.textContent.slice(0, 60));
+        }
+    }
+    return problems;
+}"""
+WATCH_VIOLATIONS = """
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation",
+        (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+
+class Inert:
+    """A page in a context with the network cut and (by default) the CSP switched off, so
+    that only the escaping stands between a payload and its running."""
+
+    def __init__(self, page: Any, watch: PageWatch, dialogs: Dialogs):
+        self.page, self.watch, self.dialogs = page, watch, dialogs
+        self.pages = 0
+
+    def open(self, url: str, *, map_page: bool = False) -> None:
+        self.page.goto(url, wait_until="load")
+        self.pages += 1
+        if map_page and not self.page.evaluate(ATLAS_READY):
+            pytest.fail(f"{url}: the map was not built; errors: {self.watch.page_errors}")
+        self.check(url)
+
+    def check(self, where: str) -> None:
+        pwned = self.page.evaluate(PWNED)
+        assert pwned is None, f"{where}: the payload of H{int(pwned):03d} ran"
+        assert self.dialogs.messages == [], f"{where}: dialogs {self.dialogs.messages}"
+        violations = self.page.evaluate("() => window.__violations || []")
+        assert violations == [], f"{where}: CSP violations {violations}"
+        problems = self.page.evaluate(DOM_PROBLEMS)
+        assert problems == [], f"{where}: injected markup {problems[:5]}"
+        self.watch.assert_clean()
+
+    def texts(self, selector: str) -> list[str]:
+        return list(self.page.evaluate(TEXTS, selector))
+
+    def own_texts(self, selector: str) -> list[str]:
+        return list(self.page.evaluate(OWN_TEXTS, selector))
+
+    def text(self, selector: str) -> str:
+        found = self.texts(selector)
+        assert len(found) == 1, (selector, len(found))
+        return found[0]
+
+
+@contextmanager
+def inert_page(browser: Any, origin: str, *, csp: bool = False) -> Iterator[Inert]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=not csp)
+    try:
+        context.add_init_script(WATCH_VIOLATIONS)
+        page = context.new_page()
+        watch = PageWatch(origin)
+        watch.attach(context, page)
+        yield Inert(page, watch, Dialogs(page))
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def server(atlas: Atlas) -> Iterator[LiveServer]:
+    with LiveServer(atlas.app) as live:
+        yield live
+
+
+def popup_expectations(atlas: Atlas, journey: str, data: dict[str, Any]) -> dict[str, Any]:
+    """key -> (kind, title, summary, quotes, tooltip, marker title) as typed."""
+    title = atlas.typed(f"journey:{journey}", "title")
+    out: dict[str, Any] = {}
+    for order in range(1, len(LEGS[journey]) + 1):
+        record = f"leg:{journey}:{order}"
+        label = f"Leg {order}: {leg_label(atlas, journey, order)}"
+        out[f"leg-{order}"] = (
+            f"Leg \u00b7 {title}",
+            label,
+            atlas.typed(record, "summary"),
+            atlas.quotes[record],
+            label + " (",
+            None,
+        )
+    for stop in data["stops"]:
+        name = atlas.place_name(stop["place"])
+        label = f"Stop {stop['number']}: {name}"
+        quotes = atlas.quotes[f"place:{stop['place']}"]
+        out[f"stop-{stop['number']}"] = ("Stop", label, None, quotes, label, label)
+    for slug, kind, *_, provenance in PLACES:
+        name = atlas.place_name(slug)
+        note = (
+            atlas.typed(f"place:{slug}", "provenance_note") if provenance == "editorial" else None
+        )
+        quotes = atlas.quotes[f"place:{slug}"]
+        out[f"place-{slug}"] = (
+            f"Place \u00b7 {kind}",
+            name,
+            note,
+            quotes,
+            f"{name} (approximate)",
+            None,
+        )
+    for slug in journey_hazards(journey):
+        record = f"hazard:{slug}"
+        kind = HAZARD_KINDS[hazard_spec(slug)[1]].label
+        name = atlas.typed(record, "name")
+        out[f"hazard-{slug}"] = (
+            f"Hazard \u00b7 {kind}",
+            name,
+            atlas.typed(record, "summary"),
+            atlas.quotes[record],
+            f"Hazard: {name}",
+            f"Hazard: {name}",
+        )
+    return out
+
+
+def check_map(inert: Inert, atlas: Atlas, journey: str, data: dict[str, Any]) -> int:
+    """Open every popup and tooltip of the page's map and compare every text with what
+    was typed; pass the mouse over a popup of each kind. Returns the features checked."""
+    page = inert.page
+    expected = popup_expectations(atlas, journey, data)
+    shown = page.evaluate(MAP_TEXTS)
+    assert shown, "the map has no feature"
+    for key, got in shown.items():
+        kind, title, summary, quotes, tip, marker_title = expected[key]
+        assert got["kind"] == in_popup(kind), key
+        assert got["title"] == in_popup(title), key
+        assert got["summary"] == (in_popup(summary) if summary else None), key
+        assert [in_popup(q) for q in got["quotes"]] == [in_popup(quoted(q)) for q in quotes], key
+        if key.startswith("leg-"):
+            assert got["tip"].strip().startswith(in_tooltip(tip)), key
+        else:
+            assert got["tip"].strip() == in_tooltip(tip), key
+        if marker_title is not None:
+            assert got["iconTitle"] == in_tooltip(marker_title), key
+    inert.check(f"the map of {journey}, every popup and tooltip opened")
+    # A reader's mouse over the popups' text (an injected onmouseover would fire).
+    for prefix in ("leg-", "stop-", "place-", "hazard-"):
+        key = next((k for k in shown if k.startswith(prefix)), None)
+        if key is None:
+            continue
+        box = open_popup(page, key).bounding_box()
+        if box:
+            page.mouse.move(box["x"] + 3, box["y"] + 3)
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=2)
+    page.evaluate("() => window.atlasMaps[0].map.closePopup()")
+    inert.check(f"the map of {journey}")
+    return len(shown)
+
+
+def journey_json(atlas: Atlas, slug: str) -> dict[str, Any]:
+    data: dict[str, Any] = atlas.app.test_client().get(f"/journeys/{slug}.json").get_json()
+    return data
+
+
+def check_journey_page(inert: Inert, atlas: Atlas, slug: str) -> None:
+    record = f"journey:{slug}"
+    title = atlas.typed(record, "title")
+    assert inert.text("h1") == title
+    assert inert.text("head > title") == f"{title} \u00b7 Escape Route Atlas"
+    who, outcome = atlas.typed(record, "who"), atlas.typed(record, "outcome_label")
+    assert inert.text(".journey-head .who") == f"Who: {who} \u00b7 Outcome: {outcome}"
+    assert inert.text(".journey-head .who .outcome") == outcome
+    assert inert.text(".journey-summary > p") == atlas.typed(record, "summary")
+    assert inert.texts(".journey-cites blockquote") == [
+        quoted(q) for q in atlas.quotes.get(record, [])
+    ]
+    legs = range(1, len(LEGS[slug]) + 1)
+    assert inert.texts("li.leg > h3") == [f"Leg {o}: {leg_label(atlas, slug, o)}" for o in legs]
+    assert inert.texts("li.leg > p:not([class])") == [
+        atlas.typed(f"leg:{slug}:{o}", "summary") for o in legs
+    ]
+    for order in legs:
+        quotes = inert.texts(f"li#leg-{order} blockquote")
+        assert quotes == [quoted(q) for q in atlas.quotes[f"leg:{slug}:{order}"]], order
+    hazards = journey_hazards(slug)
+    names = [atlas.typed(f"hazard:{h}", "name") for h in hazards]
+    assert [t.strip(" ") for t in inert.own_texts("article.hazard > h3")] == names
+    assert inert.texts("article.hazard > p:not([class])") == [
+        atlas.typed(f"hazard:{h}", "summary") for h in hazards
+    ]
+    for hazard in hazards:
+        quotes = inert.texts(f"article#hazard-{hazard} blockquote")
+        assert quotes == [quoted(q) for q in atlas.quotes[f"hazard:{hazard}"]], hazard
+    # The Embed form: the title it writes into the iframe code, and the leg choices.
+    form = inert.page.locator("form#embed-form")
+    assert form.get_attribute("data-title") == title
+    known = [o for o in legs if LEGS[slug][o - 1][2] == "known"]
+    assert inert.texts("form#embed-form select[name=leg] option")[1:] == [
+        f"Leg {o}: {leg_label(atlas, slug, o)}" for o in known
+    ]
+    iframe_title = inert.page.evaluate(
+        """() => {
+            const t = document.createElement("template");
+            t.innerHTML = document.getElementById("embed-code").value;
+            return t.content.querySelector("iframe").getAttribute("title");
+        }"""
+    )
+    assert iframe_title == f"Map: {title} (Escape Route Atlas)"
+
+
+@pytest.mark.browser
+def test_journey_pages_run_nothing_and_show_every_string_as_typed(browser, atlas, server):
+    started = time.perf_counter()
+    features = 0
+    with inert_page(browser, server.url) as inert:
+        for slug in JOURNEYS:
+            data = journey_json(atlas, slug)
+            inert.open(f"{server.url}/journeys/{slug}", map_page=True)
+            check_journey_page(inert, atlas, slug)
+            features += check_map(inert, atlas, slug, data)
+            # "Show on map" from the itinerary opens the popups through the page's script.
+            inert.page.evaluate(
+                "() => document.querySelectorAll('button.show-on-map').forEach((b) => b.click())"
+            )
+            inert.check(f"/journeys/{slug} after Show on map")
+    print(f"\n{features} map features on 3 journey pages in {time.perf_counter() - started:.1f} s")
+
+
+@pytest.mark.browser
+def test_with_the_csp_on_no_policy_violation_is_even_attempted(browser, atlas, server):
+    """An injected inline script, handler or javascript: URL would be a violation."""
+    with inert_page(browser, server.url, csp=True) as inert:
+        slug = JOURNEYS[0]
+        inert.open(f"{server.url}/journeys/{slug}", map_page=True)
+        data = journey_json(atlas, slug)
+        check_map(inert, atlas, slug, data)
+        inert.open(f"{server.url}/sources/hostile-text")
+        inert.open(f"{server.url}/hazards")
+
+
+@pytest.mark.browser
+def test_embeds_run_nothing_and_show_every_string_as_typed(browser, atlas, server):
+    with inert_page(browser, server.url) as inert:
+        for slug in JOURNEYS:
+            data = journey_json(atlas, slug)
+            inert.open(f"{server.url}/embed/journeys/{slug}", map_page=True)
+            title = atlas.typed(f"journey:{slug}", "title")
+            assert inert.text("head > title") == f"{title} \u00b7 Escape Route Atlas"
+            main = inert.page.locator("main.embed-map").get_attribute("aria-label")
+            assert main == f"Map of {title}"
+            names = inert.texts(".embed-sources li > a")
+            assert names and set(names) <= source_names(atlas), names
+            for small in inert.texts(".embed-sources li > small"):
+                assert small.removesuffix(", 2024-02") in {
+                    atlas.typed(f"source:{s}", "author") for s in SOURCES
+                }
+            check_map(inert, atlas, slug, data)
+        inert.open(f"{server.url}/embed/journeys/{JOURNEYS[0]}?leg=1&controls=0", map_page=True)
+
+
+@pytest.mark.browser
+def test_presentations_run_nothing_on_any_slide_and_show_every_string_as_typed(
+    browser, atlas, server
+):
+    slides = 0
+    with inert_page(browser, server.url) as inert:
+        page = inert.page
+        for slug in JOURNEYS:
+            record = f"journey:{slug}"
+            title = atlas.typed(record, "title")
+            inert.open(f"{server.url}/present/journeys/{slug}", map_page=True)
+            assert inert.text("head > title") == f"Presentation: {title} \u00b7 Escape Route Atlas"
+            deck = page.evaluate(
+                "() => JSON.parse(document.getElementById('deck-data').textContent)"
+            )
+            assert deck["journey"]["title"] == title
+            count = len(deck["slides"])
+            headings = []
+            for n in range(1, count + 1):
+                visible = page.locator(".slide:not([hidden])")
+                expect(visible).to_have_count(1)
+                expect(visible).to_have_attribute("data-number", str(n))
+                headings.append(visible.locator("h1, h2").first.text_content())
+                inert.check(f"slide {n} of {slug}")
+                page.keyboard.press("ArrowRight")
+            slides += count
+            legs = range(1, len(LEGS[slug]) + 1)
+            assert headings[0] == title
+            assert [leg_label(atlas, slug, o) for o in legs] == headings[2 : 2 + len(legs)]
+            who = atlas.typed(record, "who")
+            assert inert.text(".slide .title-who") == f"Who {who}"
+            assert inert.text(".slide .title-outcome .outcome") == atlas.typed(
+                record, "outcome_label"
+            )
+            typed_quotes = {quoted(q) for r, qs in atlas.quotes.items() for q in qs}
+            shown = inert.texts(".slide blockquote")
+            assert shown and set(shown) <= typed_quotes
+            for order in legs:
+                assert {quoted(q) for q in atlas.quotes[f"leg:{slug}:{order}"]} <= set(shown)
+            names = {atlas.typed(f"hazard:{h}", "name") for h in journey_hazards(slug)}
+            chips = [
+                t.rstrip(" ") for t in inert.own_texts(".hazard-chips li > span:not(.atlas-hazard)")
+            ]
+            hazard_heads = [t.strip(" ") for t in inert.own_texts(".slide-hazard h3")]
+            assert set(chips) | set(hazard_heads) == names
+            assert set(inert.texts(".slide-sources li > a")) <= source_names(atlas)
+    print(f"\n{slides} slides stepped through")
+
+
+@pytest.mark.browser
+def test_handouts_run_nothing_and_show_every_string_as_typed(browser, atlas, server):
+    with inert_page(browser, server.url) as inert:
+        for slug in JOURNEYS:
+            record = f"journey:{slug}"
+            title = atlas.typed(record, "title")
+            inert.open(f"{server.url}/journeys/{slug}/handout")
+            assert inert.text("h1") == title
+            assert inert.text("head > title") == f"Handout: {title} \u00b7 Escape Route Atlas"
+            who, outcome = atlas.typed(record, "who"), atlas.typed(record, "outcome_label")
+            assert inert.texts(".handout-head p")[1] == f"Who: {who}. Outcome: {outcome}."
+            summary = inert.page.evaluate(
+                "() => document.querySelectorAll('.handout-head p')[2].firstChild.textContent"
+            )
+            assert summary.removesuffix(" ") == atlas.typed(record, "summary")  # then [n]s
+            legs = range(1, len(LEGS[slug]) + 1)
+            rows = inert.page.evaluate(
+                """() => Array.from(document.querySelectorAll(".handout-table tbody tr"),
+                    (tr) => Array.from(tr.cells, (td) => td.textContent))"""
+            )
+            for order, row in zip(legs, rows, strict=True):
+                a, b, _ = LEGS[slug][order - 1]
+                assert row[1:3] == [atlas.place_name(a), atlas.place_name(b)]
+                assert row[4] == atlas.typed(f"leg:{slug}:{order}", "summary")
+            hazards = journey_hazards(slug)
+            assert inert.texts(".handout-hazards li > strong:nth-of-type(2)") == [
+                atlas.typed(f"hazard:{h}", "name") for h in hazards
+            ]
+            for item, hazard in zip(inert.texts(".handout-hazards li"), hazards, strict=True):
+                assert f". {atlas.typed(f'hazard:{hazard}', 'summary')} [" in item
+            typed_quotes = {quoted(q) + " " for qs in atlas.quotes.values() for q in qs}
+            shown = inert.own_texts("blockquote.handout-quote")
+            assert shown and set(shown) <= typed_quotes
+            # The server-drawn SVG map names its legs, stops and hazards in <title>s.
+            svg_titles = inert.texts("figure svg title")
+            names = {atlas.place_name(p[0]) for p in PLACES}
+            names |= {leg_label(atlas, slug, o) for o in legs}
+            names |= {atlas.typed(f"hazard:{h}", "name") for h in hazards}
+            assert svg_titles and set(svg_titles) <= names
+            label = inert.page.locator("figure svg").first.get_attribute("aria-label")
+            assert label == f"Map of {title}"
+            refs = inert.texts(".references li")
+            assert all(
+                any(r.startswith(f"[{n + 1}] {s}, passage") for s in source_names(atlas))
+                for n, r in enumerate(refs)
+            )
+
+
+PASSAGE_TEXTS = """() => Array.from(document.querySelectorAll("li.passage .passage-text"), (p) =>
+    Array.from(p.childNodes).filter((n) => !(n.nodeType === 1 && n.matches("a.anchor")))
+        .map((n) => n.textContent).join("").replace(/^[ \\n]+/, ""))"""
+
+
+@pytest.mark.browser
+def test_source_pages_and_highlights_run_nothing_and_show_every_string_as_typed(
+    browser, atlas, server
+):
+    texts = {
+        "hostile-text": [h.text for h in CORPUS if h.single_line],
+        "hostile-untitled": [h.text for h in CORPUS[::37]],
+        "hostile-notes": [h.text for h in CORPUS[5::41]],
+    }
+    labels = cited_by_labels(atlas)
+    journey_titles = {atlas.typed(f"journey:{j}", "title") for j in JOURNEYS}
+    with inert_page(browser, server.url) as inert:
+        for slug in SOURCES:
+            record = f"source:{slug}"
+            inert.open(f"{server.url}/sources/{slug}")
+            assert inert.text("h1") == atlas.source_name(slug)
+            meta = dict(
+                zip(inert.texts(".source-meta dt"), inert.texts(".source-meta dd"), strict=True)
+            )
+            assert meta["Title"] == (
+                atlas.typed(record, "title") or "unknown (the text states none)"
+            )
+            assert meta["Author"] == atlas.typed(record, "author")
+            assert meta["Outlet"] == atlas.typed(record, "outlet")
+            assert meta["Note"] == atlas.typed(record, "notes")
+            assert inert.page.evaluate(PASSAGE_TEXTS) == texts[slug]
+            cited_by = inert.texts(".cited-by li > a:first-child")
+            assert set(cited_by) <= labels, set(cited_by) - labels
+            assert len(cited_by) == (len(atlas.keys) if slug == "hostile-text" else 0)
+            contexts = {t.removeprefix("in ") for t in inert.texts(".cited-by li > small")}
+            assert contexts <= journey_titles | {"all hazards"}
+        for quote, key in highlight_sample(atlas, 25).items():
+            inert.open(f"{server.url}/sources/hostile-text?cite={key}")
+            assert inert.texts("mark") == [quote]
+        inert.open(f"{server.url}/sources")
+        assert set(inert.texts("main a[href^='/sources/']")) >= source_names(atlas)
+
+
+@pytest.mark.browser
+def test_hazards_indexes_home_and_discrepancies_run_nothing_and_show_every_string_as_typed(
+    browser, atlas, server
+):
+    with inert_page(browser, server.url) as inert:
+        inert.open(f"{server.url}/hazards")
+        for slug, *_, journeys, _legs in HAZARDS:
+            record = f"hazard:{slug}"
+            article = f"article#hazard-{slug}"
+            assert inert.own_texts(f"{article} > h3")[0].rstrip(" ") == atlas.typed(record, "name")
+            assert inert.texts(f"{article} > p:not([class])") == [atlas.typed(record, "summary")]
+            assert inert.texts(f"{article} blockquote") == [quoted(q) for q in atlas.quotes[record]]
+            assert inert.texts(f"{article} .hazard-facts a") == [
+                atlas.typed(f"journey:{j}", "title") for j in journeys
+            ]
+            place = hazard_spec(slug)[2]
+            facts = inert.own_texts(f"{article} .hazard-facts")[0]
+            assert facts.startswith(atlas.place_name(place) if place else "where: not told")
+        inert.open(f"{server.url}/discrepancies")
+        inert.open(f"{server.url}/journeys")
+        titles = {atlas.typed(f"journey:{j}", "title") for j in JOURNEYS}
+        assert set(inert.texts("main a[href^='/journeys/']")) >= titles
+        inert.open(f"{server.url}/", map_page=True)
+        assert set(inert.texts("table.journeys-table a")) >= titles
+        layers = [t.strip() for t in inert.texts(".leaflet-control-layers label")]
+        for title in titles:
+            assert layers.count(in_tooltip(f"Journey: {title}").strip()) == 1, layers
+        shown = inert.page.evaluate(MAP_TEXTS)
+        for slug in JOURNEYS:
+            title = atlas.typed(f"journey:{slug}", "title")
+            for order in range(1, len(LEGS[slug]) + 1):
+                got = shown.get(f"{slug}-leg-{order}")
+                if got is not None:
+                    assert got["kind"] == in_popup(f"Leg \u00b7 {title}")
+                    assert got["title"] == in_popup(f"Leg {order}: {leg_label(atlas, slug, order)}")
+        inert.check("the home map, every popup opened")
+
+
+def history_label(atlas: Atlas, record: str) -> str:
+    entity, _, rest = record.partition(":")
+    if entity == "leg":
+        journey, order = rest.rsplit(":", 1)
+        return f"leg {order} of journey {atlas.ids[f'journey:{journey}']}"
+    if entity == "journey":
+        return atlas.typed(record, "title")
+    if record == f"hazard:{atlas.deleted_hazard}":
+        return atlas.typed("hazard:h-mines", "name")
+    return atlas.typed(record, "name")
+
+
+HISTORY_ROWS = """() => Array.from(document.querySelectorAll("section.history-version"), (s) => ({
+    id: s.id,
+    rows: Array.from(s.querySelectorAll("table.history-diff tbody tr"), (tr) => ({
+        field: tr.querySelector("th").textContent,
+        before: tr.querySelector("td del") ? tr.querySelector("td del").textContent : null,
+        after: tr.querySelector("td ins") ? tr.querySelector("td ins").textContent : null,
+        dels: Array.from(tr.querySelectorAll("td.words del"), (e) => e.textContent),
+        inss: Array.from(tr.querySelectorAll("td.words ins"), (e) => e.textContent),
+        words: !!tr.querySelector("td.words"),
+    })),
+}))"""
+
+
+@pytest.mark.browser
+def test_history_pages_run_nothing_and_show_every_string_as_typed(browser, atlas, server):
+    client = atlas.app.test_client()
+    pages = 0
+    with inert_page(browser, server.url) as inert:
+        for record, ident in atlas.ids.items():
+            entity = record.split(":")[0]
+            inert.open(f"{server.url}/history/{entity}/{ident}")
+            pages += 1
+            assert inert.text("h1") == history_label(atlas, record), record
+            versions = inert.page.evaluate(HISTORY_ROWS)
+            created = {r["field"]: r["after"] for r in versions[-1]["rows"]}
+            for (slot_record, name), slot in atlas.slots.items():
+                if (
+                    slot_record != record
+                    or not slot.strings
+                    or entity == "hazard"
+                    and (record == f"hazard:{atlas.deleted_hazard}")
+                ):
+                    continue
+                if record == f"journey:{JOURNEYS[0]}" and name == "summary":
+                    continue
+                assert created[name] == slot.value, (record, name)
+            related = inert.texts(".history-related a")
+            for text in related:
+                if text.startswith("citation "):
+                    quote = text.split(": ", 1)[1]
+                    assert quote.startswith("\u201c") and quote.endswith(("\u201d", "\u2026\u201d"))
+        # The edit, field by field and word by word.
+        before, now = atlas.edited_summary
+        ident = atlas.ids[f"journey:{JOURNEYS[0]}"]
+        inert.open(f"{server.url}/history/journey/{ident}")
+        versions = inert.page.evaluate(HISTORY_ROWS)
+        row = next(r for r in versions[0]["rows"] if r["field"] == "summary")
+        if row["words"]:
+            assert row["dels"] and row["inss"]
+            assert all(d in before for d in row["dels"]) and all(i in now for i in row["inss"])
+        else:
+            assert (row["before"], row["after"]) == (before, now)
+        first = next(r for r in versions[-1]["rows"] if r["field"] == "summary")
+        assert first["after"] == before
+        # The sources' histories (reached by slug, as their pages link them), citations
+        # and passages.
+        for slug in SOURCES:
+            inert.open(f"{server.url}/history/source/by-slug/{slug}")
+            assert inert.text("h1") == (
+                atlas.typed(f"source:{slug}", "title") or atlas.typed(f"source:{slug}", "label")
+            )
+            versions = inert.page.evaluate(HISTORY_ROWS)
+            created = {r["field"]: r["after"] for r in versions[-1]["rows"]}
+            for name, _ in SOURCE_FIELDS:
+                assert created.get(name) == (atlas.typed(f"source:{slug}", name) or None)
+            assert created["text"] == (
+                atlas.source_text if slug == "hostile-text" else created["text"]
+            )
+        citations = client.get(f"/history/hazard/{atlas.ids['hazard:h-mines']}.json").get_json()
+        for item in citations["related"][:6]:
+            inert.open(server.url + item["url"])
+            assert inert.text("h1") == item["name"]
+        deleted = client.get("/history/deleted.json").get_json()["records"]
+        assert [r["name"] for r in deleted if r["entity"] == "hazard"] == [
+            history_label(atlas, f"hazard:{atlas.deleted_hazard}")
+        ]
+        inert.open(f"{server.url}/history/deleted")
+        ident = atlas.ids[f"hazard:{atlas.deleted_hazard}"]
+        assert f"hazard {ident}: {history_label(atlas, f'hazard:{atlas.deleted_hazard}')}" in (
+            inert.texts("table.history-deleted a")
+        )
+        inert.open(f"{server.url}/history/hazard/{ident}")
+        assert inert.text("h1") == history_label(atlas, f"hazard:{atlas.deleted_hazard}")
+    print(f"\n{pages + 15} history pages")
