@@ -21,6 +21,13 @@ migrate = Migrate(render_as_batch=True)
 # with BEGIN IMMEDIATE (the database's write lock up front); the value is how many
 # seconds to keep trying for it in all.
 WRITE_LOCK = "atlas_write_lock"
+BUSY_TIMEOUT_MS = 5000
+# While a write transaction waits for the write lock, the busy timeout waits in short
+# stretches, each begun again: SQLite's busy handler sleeps longer and longer (up to
+# 100 ms at a time), so a writer that has waited long would keep missing the moments
+# the lock is free to writers that have just begun waiting (a wait of many seconds
+# with 8 busy processes). Short stretches keep every waiter polling often.
+WRITE_LOCK_STRETCH_MS = 20
 
 
 @event.listens_for(Engine, "connect")
@@ -34,7 +41,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
@@ -43,8 +50,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Connection) -> None:
     """SQLite: every transaction really begins: reads too see one snapshot, and DDL and
     savepoints take part in it. A write transaction begins IMMEDIATE: it waits (the busy
-    timeout, then again, nothing having been done yet) until it holds the write lock, so
-    no other process can commit between its reads and its writes."""
+    timeout, in short stretches, nothing having been done yet) until it holds the write
+    lock, so no other process can commit between its reads and its writes."""
     if connection.dialect.name != "sqlite":
         return
     wait = connection.get_execution_options().get(WRITE_LOCK)
@@ -52,10 +59,14 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
         return
     deadline = time.monotonic() + float(wait)
-    while True:
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        except OperationalError as exc:
-            if "locked" not in str(exc.orig) or time.monotonic() > deadline:
-                raise
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={WRITE_LOCK_STRETCH_MS}")
+    try:
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                    raise
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
