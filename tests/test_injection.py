@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import quote as urlquote
 
 import pytest
-from auth_helpers import editor_client
+from auth_helpers import PASSWORD, editor_client, make_user
 from browser_helpers import ATLAS_READY, Dialogs, open_popup
 from conftest import LiveServer, PageWatch, make_app
 from editor_helpers import Editor, counts, text_of
@@ -538,6 +538,12 @@ def test_the_json_twins_carry_every_string_byte_for_byte(atlas):
         url = f"http://localhost/journeys/{slug}"
         oembed = client.get(f"/oembed?url={urlquote(url, safe='')}&format=json").get_json()
         assert oembed["title"] == atlas.typed(f"journey:{slug}", "title")
+        # Its html goes into other sites' pages as it is: one iframe, the title escaped.
+        parsed = Markup()
+        parsed.feed(oembed["html"])
+        assert parsed.problems == ["<iframe> element"] and parsed.titles == [
+            f"Map: {oembed['title']} (Escape Route Atlas)"
+        ], oembed["html"][:300]
 
     for slug in SOURCES:
         data = client.get(f"/sources/{slug}.json").get_json()
@@ -618,11 +624,14 @@ class Markup(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.bodies = 0
+        self.titles: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         names = {name for name, _ in attrs}
         if tag == "body":
             self.bodies += 1
+        if tag == "iframe":
+            self.titles.append(dict(attrs).get("title") or "")
         if tag in FOREIGN_TAGS:
             self.problems.append(f"<{tag}> element")
         if tag == "script" and not (
@@ -1056,14 +1065,24 @@ def check_journey_page(inert: Inert, atlas: Atlas, slug: str) -> None:
     assert inert.texts("form#embed-form select[name=leg] option")[1:] == [
         f"Leg {o}: {leg_label(atlas, slug, o)}" for o in known
     ]
-    iframe_title = inert.page.evaluate(
-        """() => {
-            const t = document.createElement("template");
-            t.innerHTML = document.getElementById("embed-code").value;
-            return t.content.querySelector("iframe").getAttribute("title");
-        }"""
-    )
-    assert iframe_title == f"Map: {title} (Escape Route Atlas)"
+    # The code to paste, as static/js/embed-snippet.js writes it for each choice.
+    for size in ("16:9", "fixed"):
+        iframe = inert.page.evaluate(
+            """(size) => {
+                const form = document.getElementById("embed-form");
+                form.querySelector(`input[name=size][value="${size}"]`).checked = true;
+                form.dispatchEvent(new Event("change"));
+                const t = document.createElement("template");
+                t.innerHTML = document.getElementById("embed-code").value;
+                const frames = t.content.querySelectorAll("iframe");
+                const all = t.content.querySelectorAll("*");
+                return {title: frames[0].getAttribute("title"), frames: frames.length,
+                        elements: all.length, attributes: frames[0].attributes.length};
+            }""",
+            size,
+        )
+        assert iframe["title"] == f"Map: {title} (Escape Route Atlas)", size
+        assert iframe["frames"] == 1 and iframe["elements"] <= 2, iframe
 
 
 @pytest.mark.browser
@@ -1390,3 +1409,89 @@ def test_history_pages_run_nothing_and_show_every_string_as_typed(browser, atlas
         inert.open(f"{server.url}/history/hazard/{ident}")
         assert inert.text("h1") == history_label(atlas, f"hazard:{atlas.deleted_hazard}")
     print(f"\n{pages + 15} history pages")
+
+
+FORM_VALUES = """() => Object.fromEntries(Array.from(
+    document.querySelectorAll("form.edit-form input:not([type=hidden]), form.edit-form textarea"),
+    (e) => [e.name, e.value]))"""
+
+
+@pytest.mark.browser
+def test_the_editor_own_pages_run_nothing_and_give_every_string_back_as_typed(
+    browser, atlas, server
+):
+    """Another editor's text must not run in an editor's session either: the dashboard,
+    every edit form (each field's value is exactly what was typed, ready to save again),
+    the citation reader, and the 409 page that shows both versions."""
+    make_user(atlas.app, "browser-editor")
+    base = server.url
+    with inert_page(browser, base) as inert:
+        page = inert.page
+        inert.open(f"{base}/login")
+        page.fill("#login-name", "browser-editor")
+        page.fill("#login-password", PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+        inert.open(f"{base}/edit")
+        links = set(inert.texts(".edit-dashboard li > a:first-child"))
+        assert {atlas.typed(f"source:{s}", "label") for s in SOURCES} <= links
+        assert {atlas.typed(f"journey:{j}", "title") for j in JOURNEYS} <= links
+        assert {atlas.place_name(p[0]) for p in PLACES} <= links
+        assert {atlas.typed(f"hazard:{h[0]}", "name") for h in HAZARDS} <= links
+        forms: list[tuple[str, str]] = [(f"/edit/sources/{s}", f"source:{s}") for s in SOURCES]
+        forms += [(f"/edit/journeys/{j}", f"journey:{j}") for j in JOURNEYS]
+        forms += [(f"/edit/places/{p[0]}", f"place:{p[0]}") for p in PLACES]
+        forms += [(f"/edit/hazards/{h[0]}", f"hazard:{h[0]}") for h in HAZARDS]
+        forms += [
+            (f"/edit/legs/{atlas.ids[f'leg:{j}:{o}']}", f"leg:{j}:{o}")
+            for j in JOURNEYS
+            for o in range(1, len(LEGS[j]) + 1)
+        ]
+        for path, record in forms:
+            inert.open(base + path)
+            values = page.evaluate(FORM_VALUES)
+            for (slot_record, name), slot in atlas.slots.items():
+                if slot_record == record:
+                    assert values[name] == slot.value, (path, name)
+            if record == "source:hostile-untitled":  # not cited: its text may change
+                assert values["text"] == "\n".join(h.text for h in CORPUS[::37])
+        inert.open(f"{base}/edit/cite/leg/{atlas.ids['leg:hostile-one:1']}?source=hostile-text")
+        assert inert.texts(".cite-passage") == [h.text for h in CORPUS if h.single_line]
+        assert set(inert.texts("#source-choice option")) == {
+            atlas.typed(f"source:{s}", "label") for s in SOURCES
+        }
+        # Two editors at once: the browser's save meets a newer version, and the 409 page
+        # shows both (theirs, saved meanwhile through the test client, and yours).
+        slug, record = JOURNEYS[1], f"journey:{JOURNEYS[1]}"
+        inert.open(f"{base}/edit/journeys/{slug}")
+        theirs = {name: atlas.typed(record, name) for name, _ in JOURNEY_FIELDS}
+        theirs.update(slug=slug, kind="journey", outcome="captured")
+        path = f"/edit/journeys/{slug}"
+        saved = atlas.ed.post(path, {**theirs, "lock_version": atlas.ed.version(path)})
+        assert saved.status_code == 303
+        mine = CORPUS[60].text
+        page.fill("#f-who", mine)
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.click("form.edit-form button[type=submit]")
+        assert answer.value.status == 409
+        page.wait_for_load_state()
+        # The answer expected, and Chromium's console line about it.
+        inert.watch.failed.remove(f"409 {base}{path}")
+        inert.watch.console_errors = [
+            e for e in inert.watch.console_errors if "status of 409 (CONFLICT)" not in e
+        ]
+        inert.check("the conflict page")
+        rows = page.evaluate(
+            """() => Array.from(document.querySelectorAll("table.edit-conflict tbody tr"),
+                (tr) => [tr.querySelector(".theirs").textContent,
+                         tr.querySelector(".yours").textContent])"""
+        )
+        assert [theirs["who"], mine] in rows
+        assert [theirs["title"], theirs["title"]] in rows
+        assert [theirs["summary"], theirs["summary"]] in rows
+        hidden = page.evaluate(
+            """() => Object.fromEntries(Array.from(
+                document.querySelectorAll("form.edit-form input[type=hidden]"),
+                (e) => [e.name, e.value]))"""
+        )
+        assert hidden["who"] == mine and hidden["summary"] == theirs["summary"]
