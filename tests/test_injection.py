@@ -668,14 +668,27 @@ def public_paths(atlas: Atlas) -> list[str]:
     return paths
 
 
+# A slug typed into the address is echoed by the not-found page, which lists the journeys
+# or sources that exist (their hostile titles).
+HOSTILE_SLUG = urlquote(CORPUS[2].text, safe="")
+NOT_FOUND = [
+    f"/journeys/{HOSTILE_SLUG}",
+    f"/sources/{HOSTILE_SLUG}",
+    f"/embed/journeys/{HOSTILE_SLUG}",
+    f"/journeys/{HOSTILE_SLUG}/handout",
+    f"/present/journeys/{HOSTILE_SLUG}",
+]
+
+
 def test_no_page_carries_a_payload_as_markup(atlas):
     """The HTML as served: every hostile string is escaped wherever it stands."""
     client = atlas.app.test_client()
     risky = [h.text for h in CORPUS if ACTIVE.search(h.text)]
     risky += [s.value for s in atlas.slots.values() if s.strings and ACTIVE.search(s.value)]
-    for path in public_paths(atlas):
+    for path in public_paths(atlas) + NOT_FOUND:
         response = client.get(path)
-        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        expected = 404 if path in NOT_FOUND else 200
+        assert response.status_code == expected, f"{path} answered {response.status_code}"
         body = response.get_data(as_text=True)
         raw = [text[:60] for text in risky if text in body]
         assert raw == [], f"{path} carries as markup: {raw}"
@@ -893,9 +906,13 @@ class Inert:
         self.page, self.watch, self.dialogs = page, watch, dialogs
         self.pages = 0
 
-    def open(self, url: str, *, map_page: bool = False) -> None:
-        self.page.goto(url, wait_until="load")
+    def open(self, url: str, *, map_page: bool = False, missing: bool = False) -> None:
+        response = self.page.goto(url, wait_until="load")
         self.pages += 1
+        if missing:  # a not-found page, as expected: not a failure of the page
+            assert response is not None and response.status == 404, url
+            self.watch.failed = [f for f in self.watch.failed if f != f"404 {response.url}"]
+            self.watch.console_errors = [e for e in self.watch.console_errors if "404" not in e]
         if map_page and not self.page.evaluate(ATLAS_READY):
             pytest.fail(f"{url}: the map was not built; errors: {self.watch.page_errors}")
         self.check(url)
@@ -1294,6 +1311,13 @@ def test_hazards_indexes_home_and_discrepancies_run_nothing_and_show_every_strin
             facts = inert.own_texts(f"{article} .hazard-facts")[0]
             assert facts.startswith(atlas.place_name(place) if place else "where: not told")
         inert.open(f"{server.url}/discrepancies")
+        titles = {atlas.typed(f"journey:{j}", "title") for j in JOURNEYS}
+        for path in NOT_FOUND:
+            inert.open(server.url + path, missing=True)
+            if "/sources/" not in path:
+                assert titles <= set(inert.texts("main li a, .embed-message li a")), path
+            if path.startswith("/journeys/") and path.count("/") == 2:
+                assert inert.texts("main p")[0] == f"no journey called {CORPUS[2].text!r}"
         inert.open(f"{server.url}/journeys")
         titles = {atlas.typed(f"journey:{j}", "title") for j in JOURNEYS}
         assert set(inert.texts("main a[href^='/journeys/']")) >= titles
