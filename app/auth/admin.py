@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..models import User
+from ..transactions import locked, write_transaction
 from .accounts import AccountError, all_users, create_user, set_disabled, set_password
 from .sessions import ROLES, admin_required, current_user, login_user
 
@@ -35,6 +36,14 @@ def _user(user_id: int) -> User:
     return user
 
 
+def _locked_user(user_id: int) -> User:
+    """The account as committed now, locked for this write transaction."""
+    user = locked(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
 def _new_password() -> str:
     password = request.form.get("password", "")
     if password != request.form.get("confirm", ""):
@@ -43,7 +52,7 @@ def _new_password() -> str:
 
 
 def _done(message: str) -> Response:
-    db.session.commit()
+    """After the change is committed (each view writes in a write_transaction())."""
     flash(message)
     return redirect(url_for("admin_users.index"), code=303)
 
@@ -59,9 +68,9 @@ def index() -> Response:
 def create() -> Response:
     name, role = request.form.get("name", ""), request.form.get("role", "")
     try:
-        user = create_user(db.session(), name, role, _new_password())
+        with write_transaction() as session:
+            user = create_user(session, name, role, _new_password())
     except AccountError as exc:
-        db.session.rollback()
         return _page(422, error=str(exc), form={"name": name, "role": role})
     return _done(f"Created the {user.role} account {user.name}.")
 
@@ -72,7 +81,8 @@ def disable(user_id: int) -> Response:
     user = _user(user_id)
     if user is current_user():
         return _page(422, error="You cannot disable your own account.")
-    set_disabled(user, True)
+    with write_transaction():
+        set_disabled(_locked_user(user_id), True)
     return _done(f"Disabled {user.name}; their sessions have ended.")
 
 
@@ -80,7 +90,8 @@ def disable(user_id: int) -> Response:
 @admin_required
 def enable(user_id: int) -> Response:
     user = _user(user_id)
-    set_disabled(user, False)
+    with write_transaction():
+        set_disabled(_locked_user(user_id), False)
     return _done(f"Enabled {user.name}.")
 
 
@@ -89,9 +100,9 @@ def enable(user_id: int) -> Response:
 def reset_password(user_id: int) -> Response:
     user = _user(user_id)
     try:
-        set_password(user, _new_password())
+        with write_transaction():
+            set_password(_locked_user(user_id), _new_password())
     except AccountError as exc:
-        db.session.rollback()
         return _page(422, error=f"{user.name}: {exc}")
     if user is current_user():
         login_user(user)  # keep this session; every other one has ended
