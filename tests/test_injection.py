@@ -10,12 +10,17 @@ as many strings as fit (joined by " ‖ "); textareas get several, the 10,000+ c
 strings among them. Every string lands in at least one field shown on a public page.
 
 The browser opens the journey pages (every popup, tooltip and marker title of the map, the
-itinerary), the source pages (with ?cite= highlights), /hazards, /discrepancies, the indexes
-and home, the embeds, the presentations (every slide), the handouts, and the history pages,
-with the Content-Security-Policy switched off (`bypass_csp`): the escaping alone must keep
-every payload inert. A payload that ran would set `window.__pwned`, open a dialog or raise
-an error; none may. Then the words: each text is compared with the exact textContent of the
-element the template puts it in (not "the page contains it"). Two documented differences
+itinerary, the Embed form's code), the source pages (with ?cite= highlights), /hazards,
+/discrepancies, the indexes and home, the embeds, the presentations (every slide), the
+handouts, the history pages, the not-found pages, and the editor's own pages (dashboard,
+every edit form, the citation reader, the 409 conflict page), with the Content-Security-
+Policy switched off (`bypass_csp`): the escaping alone must keep every payload inert. (With
+the policy on, one test finds not one violation: nothing even tried.) The HTML as served
+is parsed too: no element, attribute, handler or URL the corpus would inject. A payload
+that ran would set `window.__pwned`, open a dialog or raise an error; none may, and no
+element or attribute of the corpus's may appear in the live DOM. Then the words: each
+text is compared with the exact textContent of the element the template puts it in (not
+"the page contains it"). Two documented differences
 are the map's: its popups are one line of HTML, so runs of ASCII whitespace show as one
 space (as HTML shows them anyway), and its tooltips and marker titles leave out C0 control
 characters (`app/escaping.map_text`). The JSON twins must carry every string byte for byte.
@@ -909,6 +914,7 @@ class Inert:
     def open(self, url: str, *, map_page: bool = False, missing: bool = False) -> None:
         response = self.page.goto(url, wait_until="load")
         self.pages += 1
+        OPENED.append(url)
         if missing:  # a not-found page, as expected: not a failure of the page
             assert response is not None and response.status == 404, url
             self.watch.failed = [f for f in self.watch.failed if f != f"404 {response.url}"]
@@ -952,10 +958,15 @@ def inert_page(browser: Any, origin: str, *, csp: bool = False) -> Iterator[Iner
         context.close()
 
 
+OPENED: list[str] = []  # every page the browser tests opened, for the summary
+
+
 @pytest.fixture(scope="module")
 def server(atlas: Atlas) -> Iterator[LiveServer]:
     with LiveServer(atlas.app) as live:
         yield live
+    kinds = {url.removeprefix(live.url).split("/")[1].split("?")[0] for url in OPENED}
+    print(f"\nthe browser opened {len(OPENED)} pages ({len(set(OPENED))} distinct) of {kinds}")
 
 
 def popup_expectations(atlas: Atlas, journey: str, data: dict[str, Any]) -> dict[str, Any]:
