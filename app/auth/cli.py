@@ -11,6 +11,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..models import User
+from ..transactions import locked, write_transaction
 from .accounts import AccountError, all_users, create_user, get_user, set_disabled, set_password
 from .sessions import ROLES
 
@@ -29,6 +31,13 @@ def _password(from_stdin: bool) -> str:
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
+def _locked_user(name: str) -> User:
+    """The account, locked for this write transaction (raises AccountError)."""
+    user = locked(User, get_user(db.session(), name).id)
+    assert user is not None
+    return user
+
+
 def _fail(exc: AccountError) -> NoReturn:
     db.session.rollback()
     raise click.ClickException(str(exc))
@@ -40,11 +49,12 @@ def _fail(exc: AccountError) -> NoReturn:
 @PASSWORD_STDIN
 def create_command(name: str, role: str, password_stdin: bool) -> None:
     """Create an account (the password is asked twice, hidden)."""
+    password = _password(password_stdin)  # asked before the write lock is taken
     try:
-        user = create_user(db.session(), name, role, _password(password_stdin))
+        with write_transaction() as session:
+            user = create_user(session, name, role, password)
     except AccountError as exc:
         _fail(exc)
-    db.session.commit()
     click.echo(f"Created the {user.role} account {user.name}.")
 
 
@@ -64,11 +74,11 @@ def list_command() -> None:
 def disable_command(name: str) -> None:
     """Disable an account and end all its sessions."""
     try:
-        user = get_user(db.session(), name)
+        with write_transaction():
+            user = _locked_user(name)
+            set_disabled(user, True)
     except AccountError as exc:
         _fail(exc)
-    set_disabled(user, True)
-    db.session.commit()
     click.echo(f"Disabled {user.name}; their sessions have ended.")
 
 
@@ -77,11 +87,11 @@ def disable_command(name: str) -> None:
 def enable_command(name: str) -> None:
     """Enable a disabled account."""
     try:
-        user = get_user(db.session(), name)
+        with write_transaction():
+            user = _locked_user(name)
+            set_disabled(user, False)
     except AccountError as exc:
         _fail(exc)
-    set_disabled(user, False)
-    db.session.commit()
     click.echo(f"Enabled {user.name}.")
 
 
@@ -91,11 +101,13 @@ def enable_command(name: str) -> None:
 def set_password_command(name: str, password_stdin: bool) -> None:
     """Set a new password (asked twice, hidden); ends all the account's sessions."""
     try:
-        user = get_user(db.session(), name)
-        set_password(user, _password(password_stdin))
+        get_user(db.session(), name)  # an unknown name fails before the password is asked
+        password = _password(password_stdin)
+        with write_transaction():
+            user = _locked_user(name)
+            set_password(user, password)
     except AccountError as exc:
         _fail(exc)
-    db.session.commit()
     click.echo(f"Set a new password for {user.name}; their sessions have ended.")
 
 
