@@ -37,6 +37,7 @@ from ..models import (
     Source,
     join_tags,
 )
+from ..transactions import write_transaction
 from .areas import line_geometry, load_country_shapes
 from .spec import CitationSpec, SeedData, SeedError, read_seed_files
 
@@ -459,13 +460,11 @@ def seed_database(session: Session, seeds_dir: Path, natural_earth: Path) -> See
     resolver.run()
     if resolver.problems:
         raise SeedError(resolver.problems)
-    try:
+    # One write transaction (app/transactions.py; `session` is the application's
+    # db.session): the write lock up front, so seeding a live database is safe too.
+    with write_transaction():
         _Writer(session, data, resolver).write()
         _bump_revision(session, _content_hash(seeds_dir, data, resolver))
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     report = SeedReport()
     for model in (Source, Passage, Place, Journey, Leg, Hazard, Citation, Discrepancy):
         report.counts[model.__tablename__] = len(session.scalars(select(model.id)).all())
