@@ -1530,3 +1530,49 @@ def test_the_editor_own_pages_run_nothing_and_give_every_string_back_as_typed(
                 (e) => [e.name, e.value]))"""
         )
         assert hidden["who"] == mine and hidden["summary"] == theirs["summary"]
+
+
+def test_hostile_text_in_the_other_fields_is_refused_and_echoed_escaped(atlas):
+    """Slugs, dates, numbers, line points and choices are not free text: hostile input is
+    refused with a message (some quote what was typed), and the form shown again carries
+    it escaped."""
+    ed = atlas.ed
+    before = counts(atlas.app)
+    forms = {case[1]: case for case in _nul_cases(atlas)}
+    source, journey = forms["/edit/sources/new"], forms["/edit/journeys/new"]
+    place, hazard = forms["/edit/places/new"], forms["/edit/hazards/new"]
+    fields = [
+        (source, "slug"),
+        (source, "date"),
+        (journey, "slug"),
+        (journey, "outcome"),
+        (place, "anchor_lat"),
+        (place, "circle_km"),
+        (place, "precision"),
+        (hazard, "kind"),
+        (hazard, "sensitivity"),
+        (hazard, "cite_sensitivity"),
+        (hazard, "leg_ids"),
+    ]
+    payloads = [h.text for h in CORPUS if h.category in ("html", "closing-tag", "jinja")][::4]
+    line = dict(place[2], area_kind="line", precision="river")
+    posts = 0
+    for payload in payloads:
+        for (_, action, valid, _, extra), name in fields:
+            posted = {**valid, name: payload}
+            for data in [posted] + (
+                [{**line, "line_points": payload}] if name == "circle_km" else []
+            ):
+                response = ed.post(action, data, **extra)
+                posts += 1
+                page = text_of(response)
+                assert response.status_code == 422, (action, name, response.status_code)
+                assert "Nothing was saved." in page
+                parsed = Markup()
+                parsed.feed(page)
+                assert parsed.problems == [], (action, name, parsed.problems[:3])
+                assert not ACTIVE.search(payload) or payload not in page
+                if "{{" in payload:
+                    assert "49" not in page.split('role="alert"', 1)[1].split("</div>", 1)[0]
+    assert counts(atlas.app) == before
+    assert posts >= 100
