@@ -98,19 +98,28 @@ def test_what_was_read_before_the_block_is_read_again_under_the_lock(empty_app: 
     assert _summary(empty_app, ident) == "Start. Other. Mine."
 
 
-def _append(app: Flask, ident: int, words: str, hold: float = 0.0) -> None:
+def _append(
+    app: Flask,
+    ident: int,
+    words: str,
+    hold: float = 0.0,
+    holding: threading.Event | None = None,
+) -> None:
     with app.app_context(), write_transaction():
         journey = locked(Journey, ident)
         assert journey is not None
         journey.summary += words
+        if holding is not None:
+            holding.set()
         time.sleep(hold)
 
 
 def test_a_second_writer_waits_for_the_first_and_builds_on_its_change(empty_app: Flask) -> None:
     ident = _journey(empty_app)
-    first = threading.Thread(target=_append, args=(empty_app, ident, " One.", 1.0))
+    holding = threading.Event()
+    first = threading.Thread(target=_append, args=(empty_app, ident, " One.", 1.0, holding))
     first.start()
-    time.sleep(0.3)  # the first holds its lock
+    assert holding.wait(timeout=60)  # the first holds its lock (however busy the machine)
     began = time.monotonic()
     _append(empty_app, ident, " Two.")
     assert time.monotonic() - began > 0.3
@@ -144,15 +153,19 @@ def test_sqlite_waits_for_the_write_lock_as_long_as_configured(empty_app: Flask)
     assert path
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
 
+    holding = threading.Event()
+
     def hold(seconds: float) -> None:
         holder.execute("BEGIN IMMEDIATE")
+        holding.set()
         time.sleep(seconds)
         holder.execute("ROLLBACK")
 
     with empty_app.app_context():
         thread = threading.Thread(target=hold, args=(1.0,))
         thread.start()
-        time.sleep(0.2)
+        assert holding.wait(timeout=60)
+        holding.clear()
         began = time.monotonic()
         with write_transaction() as session:  # waits: the busy timeout, again and again
             session.execute(text("SELECT 1"))
@@ -162,7 +175,7 @@ def test_sqlite_waits_for_the_write_lock_as_long_as_configured(empty_app: Flask)
         empty_app.config["SQLITE_WRITE_LOCK_SECONDS"] = 0.3
         thread = threading.Thread(target=hold, args=(1.5,))
         thread.start()
-        time.sleep(0.2)
+        assert holding.wait(timeout=60)
         with pytest.raises(OperationalError, match="locked"), write_transaction():
             pass
         thread.join()
