@@ -1,7 +1,10 @@
 """The schema is built only by the Alembic migrations, and they match the models."""
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from conftest import REPO
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
@@ -27,6 +30,15 @@ TABLES = {
     "content_version",
     "alembic_version",
 }
+
+
+def test_the_migrations_have_one_head_and_the_database_is_at_it(empty_app):
+    config = Config()
+    config.set_main_option("script_location", str(REPO / "migrations"))
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"several heads: {heads}"
+    with empty_app.app_context(), db.engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_heads() == tuple(heads)
 
 
 def test_upgrade_from_nothing_builds_every_table(empty_app):
