@@ -21,7 +21,7 @@ from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
 from .fields import Field, FormErrors, displayed, fixed, read_fields, shown
 from .journeys import get_journey
 from .quotes import add_citation
-from .saving import check_version, conflict_page, page, submit
+from .saving import Outcome, check_version, conflict_page, page, submit
 
 
 def place_choices() -> list[tuple[str, str]]:
@@ -238,21 +238,7 @@ def leg_move(leg_id: int) -> Response:
         check_contiguous(session, journey)
         return journey.slug
 
-    outcome = submit(work)
-    db.session.expire_all()
-    journey = db.session.get(Journey, journey_id)
-    assert journey is not None
-    if outcome.errors.get("order") or outcome.conflict:
-        return _order_conflict(journey)
-    if not outcome.ok:
-        return page(
-            "editor/refused.html",
-            "Not moved",
-            422,
-            errors=outcome.errors,
-            back=url_for("editor.journey_edit", slug=journey.slug),
-        )
-    return redirect(url_for("editor.journey_edit", slug=journey.slug) + "#legs", code=303)
+    return _after_order_change(submit(work), journey_id, "Not moved")
 
 
 @bp.post("/legs/<int:leg_id>/delete")
@@ -278,7 +264,12 @@ def leg_delete(leg_id: int) -> Response:
         check_contiguous(session, journey)
         return journey.slug
 
-    outcome = submit(work)
+    return _after_order_change(submit(work), journey_id, "Not deleted")
+
+
+def _after_order_change(outcome: Outcome[str], journey_id: int, refused: str) -> Response:
+    """The answer to a move or a deletion of a leg: back to the journey's legs, the 409
+    page when the order changed meanwhile, or the reasons it was refused."""
     db.session.expire_all()
     journey = db.session.get(Journey, journey_id)
     assert journey is not None
@@ -287,7 +278,7 @@ def leg_delete(leg_id: int) -> Response:
     if not outcome.ok:
         return page(
             "editor/refused.html",
-            "Not deleted",
+            refused,
             422,
             errors=outcome.errors,
             back=url_for("editor.journey_edit", slug=journey.slug),
