@@ -109,6 +109,9 @@ class Place(Base):
     anchor_lat: Mapped[float | None] = mapped_column(Float)
     anchor_lon: Mapped[float | None] = mapped_column(Float)
     anchor_note: Mapped[str | None] = mapped_column(Text)
+    # Korean text (migration 0006); None = not translated yet, pages fall back to English.
+    name_ko: Mapped[str | None] = mapped_column(String(200))
+    anchor_note_ko: Mapped[str | None] = mapped_column(Text)
     area_kind: Mapped[str] = mapped_column(String(20))
     # GeoJSON geometry (RFC 7946 order: lon, lat) for natural_earth and line areas.
     area_geojson: Mapped[str | None] = mapped_column(Text)
@@ -151,6 +154,11 @@ class Journey(Base):
     outcome_label: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
+    # Korean text (migration 0006); None = not translated yet, pages fall back to English.
+    title_ko: Mapped[str | None] = mapped_column(String(300))
+    who_ko: Mapped[str | None] = mapped_column(String(300))
+    outcome_label_ko: Mapped[str | None] = mapped_column(String(300))
+    summary_ko: Mapped[str | None] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -179,6 +187,8 @@ class Leg(Base):
     to_place_id: Mapped[int] = mapped_column(ForeignKey("place.id"))
     route: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text)
+    # Korean text (migration 0006); None = not translated yet, pages fall back to English.
+    summary_ko: Mapped[str | None] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -202,6 +212,9 @@ class Hazard(Base):
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
+    # Korean text (migration 0006); None = not translated yet, pages fall back to English.
+    name_ko: Mapped[str | None] = mapped_column(String(300))
+    summary_ko: Mapped[str | None] = mapped_column(Text)
     # Content-note tags (app/vocabulary.py SENSITIVITY_TAGS), comma-separated.
     sensitivity: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # None when the sources do not say where it happens.
@@ -241,6 +254,9 @@ class Discrepancy(Base):
     position: Mapped[int]
     topic: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text)
+    # Korean text (migration 0006); None = not translated yet, pages fall back to English.
+    topic_ko: Mapped[str | None] = mapped_column(String(300))
+    summary_ko: Mapped[str | None] = mapped_column(Text)
 
     sides: Mapped[list[DiscrepancySide]] = relationship(
         back_populates="discrepancy",
@@ -260,6 +276,8 @@ class DiscrepancySide(Base):
     discrepancy_id: Mapped[int] = mapped_column(ForeignKey("discrepancy.id", ondelete="CASCADE"))
     position: Mapped[int]
     label: Mapped[str] = mapped_column(String(300))
+    # Korean text (migration 0006); None = not translated yet, pages fall back to English.
+    label_ko: Mapped[str | None] = mapped_column(String(300))
 
     discrepancy: Mapped[Discrepancy] = relationship(back_populates="sides")
     citations: Mapped[list[Citation]] = relationship(
@@ -410,3 +428,23 @@ class ContentVersion(Base):
     dataset_revision: Mapped[int | None]
 
     user: Mapped[User | None] = relationship()
+
+
+# --- Geocoding (issue 5) ------------------------------------------------------------
+
+
+class GeocodeCache(Base):
+    """What a geocoder answered for a query in a language (JSON list of results), so
+    each place is looked up online at most once and later answers work offline."""
+
+    __tablename__ = "geocode_cache"
+    __table_args__ = (
+        UniqueConstraint("provider", "query", "language", name="geocode_cache_lookup"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    query: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(8))
+    results: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -28,6 +28,7 @@ TABLES = {
     "users",
     "login_attempt",
     "content_version",
+    "geocode_cache",
     "alembic_version",
 }
 
