@@ -37,8 +37,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     use_local_assets()
 
-    from . import auth
+    from . import auth, i18n
 
+    i18n.register(app)
     auth.register(app)  # sessions, CSRF and the write-route guard come first
 
     from . import cli, editor, export, history, views

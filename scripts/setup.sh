@@ -12,5 +12,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[dev]"
 .venv/bin/python scripts/install_assets.py
+# The interface's message catalogues (app/translations/*/LC_MESSAGES/messages.po).
+.venv/bin/pybabel compile -d app/translations --statistics
 .venv/bin/flask --app app db upgrade
 .venv/bin/flask --app app seed

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
+# GDAL's ogrinfo reads the GeoJSON, KML and GPX downloads as a real consumer would.
+command -v ogrinfo >/dev/null || need_apt+=(gdal-bin)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
