@@ -36,6 +36,7 @@ def seed_command(seeds_dir: Path | None) -> None:
         raise SystemExit(1) from None
     counts = ", ".join(f"{n} {name}" for name, n in report.counts.items())
     click.echo(f"Seeded from {directory}: {counts}.")
+    click.echo(f"{report.korean_line()}.")
 
 
 def register(app: Flask) -> None:

@@ -39,6 +39,7 @@ from ..models import (
 )
 from ..transactions import write_transaction
 from .areas import line_geometry, load_country_shapes
+from .korean import KOREAN_FIELDS, coverage
 from .spec import CitationSpec, SeedData, SeedError, read_seed_files
 
 M = TypeVar("M", bound=Base)
@@ -56,6 +57,23 @@ class ResolvedCitation:
 @dataclass
 class SeedReport:
     counts: dict[str, int] = field(default_factory=dict)
+    # Per record kind: (records with all their Korean text, records), as stored.
+    korean: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def korean_line(self) -> str:
+        """E.g. "Korean text: 20/20 places, 8/8 journeys, 18/18 legs, ..."."""
+        parts = [f"{done}/{total} {_PLURALS[kind]}" for kind, (done, total) in self.korean.items()]
+        return "Korean text: " + ", ".join(parts)
+
+
+_PLURALS = {
+    "place": "places",
+    "journey": "journeys",
+    "leg": "legs",
+    "hazard": "hazards",
+    "discrepancy": "discrepancies",
+    "discrepancy_side": "discrepancy sides",
+}
 
 
 @dataclass
@@ -280,6 +298,8 @@ class _Writer:
                 anchor_lat=lat,
                 anchor_lon=lon,
                 anchor_note=spec.anchor_note,
+                name_ko=spec.name_ko,
+                anchor_note_ko=spec.anchor_note_ko,
                 area_kind=area_kind,
                 area_geojson=area_geojson,
                 circle_km=circle_km,
@@ -303,6 +323,10 @@ class _Writer:
                 outcome_label=spec.outcome_label,
                 kind=spec.kind,
                 summary=spec.summary,
+                title_ko=spec.title_ko,
+                who_ko=spec.who_ko,
+                outcome_label_ko=spec.outcome_label_ko,
+                summary_ko=spec.summary_ko,
             )
             self.s.flush()
             self.journeys[spec.slug] = journey
@@ -315,6 +339,7 @@ class _Writer:
                     to_place_id=self.places[leg.to_place].id,
                     route=leg.route,
                     summary=leg.summary,
+                    summary_ko=leg.summary_ko,
                 )
             self.s.execute(
                 delete(Leg).where(Leg.journey_id == journey.id, Leg.position > len(spec.legs))
@@ -331,6 +356,8 @@ class _Writer:
                 name=spec.name,
                 kind=spec.kind,
                 summary=spec.summary,
+                name_ko=spec.name_ko,
+                summary_ko=spec.summary_ko,
                 sensitivity=join_tags(spec.sensitivity),
                 place_id=self.places[spec.place].id if spec.place else None,
             )
@@ -354,6 +381,8 @@ class _Writer:
                 position=position,
                 topic=spec.topic,
                 summary=spec.summary,
+                topic_ko=spec.topic_ko,
+                summary_ko=spec.summary_ko,
             )
             self.s.flush()
             slugs.add(spec.slug)
@@ -363,6 +392,7 @@ class _Writer:
                     DiscrepancySide,
                     {"discrepancy_id": disc.id, "position": n},
                     label=side.label,
+                    label_ko=side.label_ko,
                 )
             self.s.execute(
                 delete(DiscrepancySide).where(
@@ -468,4 +498,8 @@ def seed_database(session: Session, seeds_dir: Path, natural_earth: Path) -> See
     report = SeedReport()
     for model in (Source, Passage, Place, Journey, Leg, Hazard, Citation, Discrepancy):
         report.counts[model.__tablename__] = len(session.scalars(select(model.id)).all())
+    for korean_model in (Place, Journey, Leg, Hazard, Discrepancy, DiscrepancySide):
+        kind = korean_model.__tablename__
+        assert kind in KOREAN_FIELDS
+        report.korean[kind] = coverage(kind, session.scalars(select(korean_model)))
     return report

@@ -11,6 +11,7 @@ import yaml
 
 from ..models import AREA_KINDS, PRECISIONS, PROVENANCES, ROUTES
 from ..vocabulary import HAZARD_KINDS, JOURNEY_KINDS, OUTCOMES, PLACE_KINDS, SENSITIVITY_TAGS
+from .korean import EMPTY, NO_HANGUL, NUL, korean_problem
 
 SEED_FILES = ("sources", "places", "journeys", "hazards", "discrepancies")
 
@@ -56,6 +57,8 @@ class PlaceSpec:
     area: dict[str, Any]
     country: str | None
     citations: list[CitationSpec]
+    name_ko: str | None = None
+    anchor_note_ko: str | None = None
 
 
 @dataclass
@@ -66,6 +69,7 @@ class LegSpec:
     route: str
     summary: str
     citations: list[CitationSpec]
+    summary_ko: str | None = None
 
 
 @dataclass
@@ -79,6 +83,10 @@ class JourneySpec:
     summary: str
     citations: list[CitationSpec]
     legs: list[LegSpec]
+    title_ko: str | None = None
+    who_ko: str | None = None
+    outcome_label_ko: str | None = None
+    summary_ko: str | None = None
 
 
 @dataclass
@@ -93,12 +101,15 @@ class HazardSpec:
     legs: list[tuple[str, int]]
     citations: list[CitationSpec]
     sensitivity: list[str] = field(default_factory=list)
+    name_ko: str | None = None
+    summary_ko: str | None = None
 
 
 @dataclass
 class SideSpec:
     label: str
     citations: list[CitationSpec]
+    label_ko: str | None = None
 
 
 @dataclass
@@ -109,6 +120,8 @@ class DiscrepancySpec:
     summary: str
     about: list[tuple[str, str]]
     sides: list[SideSpec]
+    topic_ko: str | None = None
+    summary_ko: str | None = None
 
 
 @dataclass
@@ -118,6 +131,13 @@ class SeedData:
     journeys: list[JourneySpec] = field(default_factory=list)
     hazards: list[HazardSpec] = field(default_factory=list)
     discrepancies: list[DiscrepancySpec] = field(default_factory=list)
+
+
+_KOREAN_PROBLEMS = {
+    NUL: "contains a NUL byte",
+    EMPTY: "must be non-empty text (leave the field out when there is no Korean text yet)",
+    NO_HANGUL: "has no Korean (Hangul) letters: is it the English pasted by mistake?",
+}
 
 
 class _Record:
@@ -146,6 +166,20 @@ class _Record:
         if "\x00" in value:
             # PostgreSQL text cannot hold it, and no reader could see it: refuse everywhere.
             self.problem(f"field '{name}' contains a NUL byte")
+            return None
+        return value
+
+    def korean(self, name: str) -> str | None:
+        """An optional Korean text (`name_ko:` ...): absent means none yet (NULL)."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.problem(f"field '{name}' must be text")
+            return None
+        problem = korean_problem(value)
+        if problem is not None:
+            self.problem(f"field '{name}' {_KOREAN_PROBLEMS[problem]}")
             return None
         return value
 
@@ -285,6 +319,8 @@ def _parse_places(items: list[Any], fname: str, problems: list[str]) -> list[Pla
             area=_area(rec),
             country=rec.text("country", required=False),
             citations=rec.citations(),
+            name_ko=rec.korean("name_ko"),
+            anchor_note_ko=rec.korean("anchor_note_ko"),
         )
         if spec.anchor is None and spec.precision != "unknown" and rec.ok:
             rec.problem("a place with a known precision needs an anchor [lat, lon]")
@@ -309,6 +345,7 @@ def _parse_journeys(items: list[Any], fname: str, problems: list[str]) -> list[J
                     route=lrec.choice("route", ROUTES),
                     summary=lrec.req("summary"),
                     citations=lrec.citations(),
+                    summary_ko=lrec.korean("summary_ko"),
                 )
             )
         out.append(
@@ -322,6 +359,10 @@ def _parse_journeys(items: list[Any], fname: str, problems: list[str]) -> list[J
                 summary=rec.req("summary"),
                 citations=rec.citations(),
                 legs=legs,
+                title_ko=rec.korean("title_ko"),
+                who_ko=rec.korean("who_ko"),
+                outcome_label_ko=rec.korean("outcome_label_ko"),
+                summary_ko=rec.korean("summary_ko"),
             )
         )
     return out
@@ -354,6 +395,8 @@ def _parse_hazards(items: list[Any], fname: str, problems: list[str]) -> list[Ha
                 legs=legs,
                 citations=rec.citations(),
                 sensitivity=rec.tags(),
+                name_ko=rec.korean("name_ko"),
+                summary_ko=rec.korean("summary_ko"),
             )
         )
     return out
@@ -379,7 +422,13 @@ def _parse_discrepancies(
         sides = []
         for m, side in enumerate(rec.items("sides", required=True), 1):
             srec = _Record(side, f"{rec.where}, side {m}", problems)
-            sides.append(SideSpec(label=srec.req("label"), citations=srec.citations()))
+            sides.append(
+                SideSpec(
+                    label=srec.req("label"),
+                    citations=srec.citations(),
+                    label_ko=srec.korean("label_ko"),
+                )
+            )
         if rec.ok and len(sides) < 2:
             rec.problem("a discrepancy needs at least two sides")
         out.append(
@@ -390,6 +439,8 @@ def _parse_discrepancies(
                 summary=rec.req("summary"),
                 about=about,
                 sides=sides,
+                topic_ko=rec.korean("topic_ko"),
+                summary_ko=rec.korean("summary_ko"),
             )
         )
     return out
