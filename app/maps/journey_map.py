@@ -43,6 +43,9 @@ HAZARD_RING_PX = 34
 ONLINE_TILES = "OpenStreetMap"
 # An inline script Folium writes into the map's head (its L_NO_TOUCH settings).
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
+# Folium's own viewport meta locks zoom (maximum-scale=1.0, user-scalable=no), which keeps
+# readers with low vision from enlarging the page; our templates carry their own.
+_VIEWPORT_META = re.compile(r"<meta\s+name=\"viewport\"[^>]*>\s*", re.DOTALL)
 
 
 def online_tiles_url() -> str:
@@ -403,7 +406,8 @@ def build_map(
 def render_parts(fmap: folium.Map) -> MapParts:
     """Split a rendered map into header (assets, styles), body div and script.
 
-    The header keeps no inline script: Folium's go to the front of the script, which
+    The header keeps no viewport meta (the page has its own, without a zoom lock) and
+    no inline script: Folium's go to the front of the script, which
     pages place in one <script> carrying the response's CSP nonce. So the parts, cached
     across requests and readers, hold no nonce, and nothing the policy would block."""
     root = fmap.get_root()
@@ -411,7 +415,7 @@ def render_parts(fmap: folium.Map) -> MapParts:
     header = root.header.render()
     inline = "".join(f"{code.strip()}\n" for code in _INLINE_SCRIPT.findall(header))
     return MapParts(
-        header=_INLINE_SCRIPT.sub("", header),
+        header=_VIEWPORT_META.sub("", _INLINE_SCRIPT.sub("", header)),
         html=root.html.render(),
         script=inline + root.script.render(),
     )
