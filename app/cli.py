@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app app seed`."""
+"""Command-line tasks: `flask --app app seed`, `flask --app app geocode`."""
 
 from __future__ import annotations
 
@@ -40,4 +40,7 @@ def seed_command(seeds_dir: Path | None) -> None:
 
 
 def register(app: Flask) -> None:
+    from .geocoding.cli import geocode_command
+
     app.cli.add_command(seed_command)
+    app.cli.add_command(geocode_command)

@@ -39,4 +39,12 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "LOGIN_FAILURES_PER_ACCOUNT": 5,
         "LOGIN_FAILURES_PER_ADDRESS": 20,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
+        # Geocoding (app/geocoding/): the bundled gazetteer unless ATLAS_GEOCODER=nominatim.
+        # Online lookups need a user agent of our own (no default impersonates anyone).
+        "GEOCODER": os.environ.get("ATLAS_GEOCODER", "offline"),
+        "GEOCODER_USER_AGENT": os.environ.get("ATLAS_GEOCODER_USER_AGENT") or None,
+        "NOMINATIM_URL": os.environ.get(
+            "ATLAS_NOMINATIM_URL", "https://nominatim.openstreetmap.org"
+        ),
+        "GEOCODER_TIMEOUT": float(os.environ.get("ATLAS_GEOCODER_TIMEOUT", "5")),
     }
