@@ -47,12 +47,13 @@ class Field:
 
 
 def fixed(options: Mapping[str, str] | Iterable[str]) -> Choices:
-    """Choices from a vocabulary (value → label) or a list of values."""
+    """Choices from a vocabulary (value → label) or a list of values. Labels are
+    str()-ed on each call: they may be lazy translations, in the reader's language."""
     if isinstance(options, Mapping):
-        pairs = [(str(k), str(v)) for k, v in options.items()]
-    else:
-        pairs = [(str(v), str(v)) for v in options]
-    return lambda: pairs
+        items = dict(options)
+        return lambda: [(str(k), str(v)) for k, v in items.items()]
+    values = [str(v) for v in options]
+    return lambda: [(v, v) for v in values]
 
 
 def _clean(value: str) -> str:

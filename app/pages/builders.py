@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..i18n.content import translated
 from ..models import (
     Citation,
     Discrepancy,
@@ -31,7 +33,7 @@ from .records import (
     journey_stops,
     journey_summary,
     leg_data,
-    leg_label,
+    leg_labels,
     place_data,
     source_name,
 )
@@ -95,10 +97,12 @@ def direct_route() -> Data | None:
         return None
     summary = journey_summary(journey)
     first, last = journey.legs[0].from_place, journey.legs[-1].to_place
+    ends: tuple[str, str | None] = (f"{first.name} → {last.name}", None)
+    if first.name_ko and last.name_ko:
+        ends = (ends[0], f"{first.name_ko} → {last.name_ko}")
     return {
         "slug": journey.slug,
-        "title": journey.title,
-        "label": f"{first.name} → {last.name}",
+        **translated(title=(journey.title, journey.title_ko), label=ends),
         "distance_km": summary["distance_km"],
         "url": summary["url"],
     }
@@ -106,14 +110,14 @@ def direct_route() -> Data | None:
 
 def journeys_index() -> Data:
     return {
-        "title": "Journeys",
+        "title": _("Journeys"),
         "journeys": [journey_summary(j) for j in _journeys()],
         "direct_route": direct_route(),
     }
 
 
 def sources_index() -> Data:
-    return {"title": "Sources", "sources": [source_summary(s) for s in _sources()]}
+    return {"title": _("Sources"), "sources": [source_summary(s) for s in _sources()]}
 
 
 def _places_of(journeys: Iterable[Journey], hazards: Iterable[Hazard]) -> list[Place]:
@@ -132,7 +136,7 @@ def home_page() -> Data:
     journeys = _journeys()
     hazards = list(db.session.scalars(select(Hazard).order_by(Hazard.position)))
     return {
-        "title": "Escape Route Atlas",
+        "title": _("Escape Route Atlas"),
         "journeys": [journey_summary(j) for j in journeys],
         "direct_route": direct_route(),
         "sources": [source_summary(s) for s in _sources()],
@@ -209,23 +213,24 @@ def hazards_page() -> Data:
             groups.append(
                 {
                     "kind": kind,
-                    "label": meta.label,
+                    "label": str(meta.label),
                     "icon": meta.icon,
                     "color": meta.color,
                     "hazards": members,
                 }
             )
-    return {"title": "Hazards", "hazard_count": len(hazards), "groups": groups}
+    return {"title": _("Hazards"), "hazard_count": len(hazards), "groups": groups}
 
 
 def _cited_by(citation: Citation) -> Data:
     """What a citation supports, with a link back to where it shows on a map."""
     if citation.leg is not None:
         leg = citation.leg
+        names = translated(label=leg_labels(leg), context=(leg.journey.title, leg.journey.title_ko))
         return {
             "kind": "leg",
-            "label": f"leg {leg_label(leg)}",
-            "context": leg.journey.title,
+            "label": _("leg %(label)s", label=names["label"]),
+            "context": names["context"],
             "url": url_for("journeys.show", slug=leg.journey.slug) + f"#leg-{leg.position}",
         }
     if citation.hazard is not None:
@@ -236,31 +241,40 @@ def _cited_by(citation: Citation) -> Data:
             if journey
             else url_for("hazards.index") + f"#hazard-{hazard.slug}"
         )
+        names = translated(
+            name=(hazard.name, hazard.name_ko),
+            context=(journey.title, journey.title_ko) if journey else (None, None),
+        )
         return {
             "kind": "hazard",
-            "label": f"hazard: {hazard.name}",
-            "context": journey.title if journey else "all hazards",
+            "label": _("hazard: %(name)s", name=names["name"]),
+            "context": names["context"] or _("all hazards"),
             "url": url,
         }
     if citation.place is not None:
+        name = translated(name=(citation.place.name, citation.place.name_ko))["name"]
         return {
             "kind": "place",
-            "label": f"place: {citation.place.name}",
+            "label": _("place: %(name)s", name=name),
             "context": None,
             "url": url_for("atlas.home") + f"#place-{citation.place.slug}",
         }
     if citation.journey is not None:
+        title = translated(name=(citation.journey.title, citation.journey.title_ko))["name"]
         return {
             "kind": "journey",
-            "label": f"journey: {citation.journey.title}",
+            "label": _("journey: %(title)s", title=title),
             "context": None,
             "url": url_for("journeys.show", slug=citation.journey.slug),
         }
     side = citation.discrepancy_side
     assert side is not None
+    names = translated(
+        topic=(side.discrepancy.topic, side.discrepancy.topic_ko), side=(side.label, side.label_ko)
+    )
     return {
         "kind": "discrepancy",
-        "label": f"discrepancy: {side.discrepancy.topic} ({side.label})",
+        "label": _("discrepancy: %(topic)s (%(side)s)", topic=names["topic"], side=names["side"]),
         "context": None,
         "url": url_for("hazards.discrepancies") + f"#disc-{side.discrepancy.slug}",
     }
@@ -332,7 +346,7 @@ def source_page(slug: str, cite: str | None = None) -> Data:
 
 def discrepancies_page() -> Data:
     return {
-        "title": "Where the sources disagree",
+        "title": _("Where the sources disagree"),
         "discrepancies": [
             discrepancy_data(d)
             for d in db.session.scalars(select(Discrepancy).order_by(Discrepancy.position))
@@ -343,7 +357,11 @@ def discrepancies_page() -> Data:
 def not_found_data(exc: NotFound) -> Data:
     return {
         "error": "not found",
-        "message": str(exc),
+        "message": (
+            _("no journey called %(slug)s", slug=repr(exc.slug))
+            if exc.kind == "journey"
+            else _("no source called %(slug)s", slug=repr(exc.slug))
+        ),
         "kind": exc.kind,
         "slug": exc.slug,
         "known": [

@@ -12,6 +12,7 @@ from typing import TypeVar
 from flask import request
 
 from ..extensions import db
+from ..i18n import select_language
 from ..models import DatasetRevision
 
 T = TypeVar("T")
@@ -33,8 +34,9 @@ def dataset_revision() -> tuple[str, int, str]:
 
 def cached(key: Hashable, build: Callable[[], T]) -> T:
     """The value of `build()` for this key, built at most once per dataset revision.
-    Exceptions (an unknown slug) are not cached."""
-    full_key = (dataset_revision(), request.script_root, key)
+    Exceptions (an unknown slug) are not cached. Keyed by the request's language too:
+    pages and maps are built in it (names, summaries and interface text)."""
+    full_key = (dataset_revision(), request.script_root, select_language(), key)
     with _lock:
         if full_key in _entries:
             _entries.move_to_end(full_key)

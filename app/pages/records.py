@@ -1,6 +1,8 @@
 """Plain, JSON-ready views of the records, shared by every page and by the map.
 
-Everything here is data (dicts, lists, strings, numbers); nothing is HTML.
+Everything here is data (dicts, lists, strings, numbers); nothing is HTML. Names and
+summaries are in the request's language (app/i18n/content.py: `translated`); quotes
+are always the articles' own words.
 """
 
 from __future__ import annotations
@@ -10,10 +12,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from ..geo import geodesic_km, round_km
+from ..i18n.content import joined, translated
 from ..models import Citation, Discrepancy, Hazard, Journey, Leg, Place, Source
-from ..vocabulary import HAZARD_KINDS, JOURNEY_KINDS, PRECISION_LABELS, sensitivity_labels
+from ..vocabulary import (
+    HAZARD_KINDS,
+    JOURNEY_KINDS,
+    PLACE_KIND_LABELS,
+    PRECISION_LABELS,
+    sensitivity_labels,
+)
 
 Data = dict[str, Any]
 
@@ -77,15 +87,17 @@ def place_data(place: Place) -> Data:
         area["radius_km"] = place.circle_km
     return {
         "slug": place.slug,
-        "name": place.name,
+        **translated(
+            name=(place.name, place.name_ko), anchor_note=(place.anchor_note, place.anchor_note_ko)
+        ),
         "kind": place.kind,
+        "kind_label": str(PLACE_KIND_LABELS.get(place.kind, place.kind)),
         "precision": place.precision,
-        "precision_label": PRECISION_LABELS[place.precision],
+        "precision_label": str(PRECISION_LABELS[place.precision]),
         "approximate": is_approximate(place),
         "provenance": place.provenance,
         "provenance_note": place.provenance_note,
         "anchor": anchor(place),
-        "anchor_note": place.anchor_note,
         "area": area,
         **citations_data(place.citations),
     }
@@ -93,6 +105,15 @@ def place_data(place: Place) -> Data:
 
 def leg_label(leg: Leg) -> str:
     return f"{leg.from_place.name} → {leg.to_place.name}"
+
+
+def leg_labels(leg: Leg) -> tuple[str, str | None]:
+    """The leg's label in English and (when both ends have Korean names) Korean."""
+    return joined(
+        " → ",
+        (leg.from_place.name, leg.from_place.name_ko),
+        (leg.to_place.name, leg.to_place.name_ko),
+    )
 
 
 def leg_distance_km(leg: Leg) -> float | None:
@@ -115,15 +136,17 @@ def leg_data(leg: Leg) -> Data:
     return {
         "order": leg.position,
         "id": f"leg-{leg.position}",
-        "label": leg_label(leg),
+        **translated(
+            label=leg_labels(leg),
+            from_name=(leg.from_place.name, leg.from_place.name_ko),
+            to_name=(leg.to_place.name, leg.to_place.name_ko),
+            summary=(leg.summary, leg.summary_ko),
+        ),
         "from": leg.from_place.slug,
         "to": leg.to_place.slug,
-        "from_name": leg.from_place.name,
-        "to_name": leg.to_place.name,
         "route": leg.route,
         "precision": precision,
         "approximate": precision != "point",
-        "summary": leg.summary,
         "distance_km": round_km(leg_distance_km(leg)),
         "hazards": [h.slug for h in leg.hazards],
         **citations_data(leg.citations),
@@ -144,7 +167,7 @@ def journey_stops(journey: Journey) -> list[Data]:
                 {
                     "number": len(stops) + 1,
                     "place": place.slug,
-                    "name": place.name,
+                    **translated(name=(place.name, place.name_ko)),
                     "precision": place.precision,
                 }
             )
@@ -156,29 +179,37 @@ def hazard_data(hazard: Hazard) -> Data:
     return {
         "slug": hazard.slug,
         "id": f"hazard-{hazard.slug}",
-        "name": hazard.name,
+        **translated(
+            name=(hazard.name, hazard.name_ko),
+            summary=(hazard.summary, hazard.summary_ko),
+            place_name=(hazard.place.name, hazard.place.name_ko)
+            if hazard.place
+            else (_("place not told"), _("place not told")),
+        ),
         "kind": hazard.kind,
-        "kind_label": kind.label,
+        "kind_label": str(kind.label),
         "icon": kind.icon,
         "color": kind.color,
-        "summary": hazard.summary,
         "sensitivity": hazard.sensitivity_tags,
         "sensitivity_labels": sensitivity_labels(hazard.sensitivity_tags),
         "place": hazard.place.slug if hazard.place else None,
-        "place_name": hazard.place.name if hazard.place else "place not told",
         "precision": hazard.place.precision if hazard.place else "unknown",
         "approximate": is_approximate(hazard.place) if hazard.place else True,
         # Drawn on the map only where its place has a location to draw.
         "mapped": hazard.place is not None and anchor(hazard.place) is not None,
         "journeys": [
-            {"slug": j.slug, "title": j.title, "url": url_for("journeys.show", slug=j.slug)}
+            {
+                "slug": j.slug,
+                **translated(title=(j.title, j.title_ko)),
+                "url": url_for("journeys.show", slug=j.slug),
+            }
             for j in hazard.journeys
         ],
         "legs": [
             {
                 "journey": leg.journey.slug,
                 "order": leg.position,
-                "label": leg_label(leg),
+                **translated(label=leg_labels(leg)),
                 "url": url_for("journeys.show", slug=leg.journey.slug) + f"#leg-{leg.position}",
             }
             for leg in sorted(hazard.legs, key=lambda x: (x.journey.position, x.position))
@@ -191,21 +222,43 @@ def discrepancy_data(disc: Discrepancy) -> Data:
     about = []
     for subject in disc.subjects:
         if subject.journey is not None:
+            j = subject.journey
             about.append(
-                {"kind": "journey", "slug": subject.journey.slug, "name": subject.journey.title}
+                {
+                    "kind": "journey",
+                    "kind_label": _("journey"),
+                    "slug": j.slug,
+                    **translated(name=(j.title, j.title_ko)),
+                }
             )
         elif subject.hazard is not None:
+            h = subject.hazard
             about.append(
-                {"kind": "hazard", "slug": subject.hazard.slug, "name": subject.hazard.name}
+                {
+                    "kind": "hazard",
+                    "kind_label": _("hazard"),
+                    "slug": h.slug,
+                    **translated(name=(h.name, h.name_ko)),
+                }
             )
         elif subject.place is not None:
-            about.append({"kind": "place", "slug": subject.place.slug, "name": subject.place.name})
+            p = subject.place
+            about.append(
+                {
+                    "kind": "place",
+                    "kind_label": _("place"),
+                    "slug": p.slug,
+                    **translated(name=(p.name, p.name_ko)),
+                }
+            )
     return {
         "slug": disc.slug,
-        "topic": disc.topic,
-        "summary": disc.summary,
+        **translated(topic=(disc.topic, disc.topic_ko), summary=(disc.summary, disc.summary_ko)),
         "about": about,
-        "sides": [{"label": side.label, **citations_data(side.citations)} for side in disc.sides],
+        "sides": [
+            {**translated(label=(side.label, side.label_ko)), **citations_data(side.citations)}
+            for side in disc.sides
+        ],
     }
 
 
@@ -221,13 +274,15 @@ def journey_summary(journey: Journey) -> Data:
                 countries.append(country)
     return {
         "slug": journey.slug,
-        "title": journey.title,
-        "who": journey.who,
+        **translated(
+            title=(journey.title, journey.title_ko),
+            who=(journey.who, journey.who_ko),
+            outcome_label=(journey.outcome_label, journey.outcome_label_ko),
+            summary=(journey.summary, journey.summary_ko),
+        ),
         "outcome": journey.outcome,
-        "outcome_label": journey.outcome_label,
         "kind": journey.kind,
-        "kind_label": JOURNEY_KINDS[journey.kind],
-        "summary": journey.summary,
+        "kind_label": str(JOURNEY_KINDS[journey.kind]),
         "url": url_for("journeys.show", slug=journey.slug),
         "countries": countries,
         "leg_count": len(journey.legs),
@@ -239,7 +294,9 @@ def journey_summary(journey: Journey) -> Data:
 
 
 def country_of(place: Place) -> str | None:
-    """The country a place lies in, by name, as recorded in the seed data."""
-    if place.kind == "country":
-        return place.name
-    return place.country.name if place.country is not None else None
+    """The country a place lies in, by name (in the chosen language, English when it
+    has no Korean name yet), as recorded in the seed data."""
+    country = place if place.kind == "country" else place.country
+    if country is None:
+        return None
+    return str(translated(name=(country.name, country.name_ko))["name"])
