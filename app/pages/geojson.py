@@ -43,6 +43,28 @@ def _citations(item: Data, absolute: str) -> list[Data]:
     ]
 
 
+def hazard_feature(hazard: Data, places: dict[str, Data], order: int, absolute: str) -> Data:
+    """A hazard at its place (also used by the whole atlas for hazards of no journey)."""
+    place = places.get(hazard["place"] or "")
+    return {
+        "type": "Feature",
+        "id": f"hazard-{hazard['slug']}",
+        "geometry": place_geometry(place) if place else None,
+        "properties": {
+            "kind": "hazard",
+            "order": order,
+            "precision": hazard["precision"],
+            "distance_km": None,
+            "name": hazard["name"],
+            "hazard_kind": hazard["kind"],
+            "place": hazard["place_name"],
+            "summary": hazard["summary"],
+            "source_count": hazard["source_count"],
+            "citations": _citations(hazard, absolute),
+        },
+    }
+
+
 def journey_geojson(page: Data, absolute: str = "") -> Data:
     """`absolute` is prefixed to citation links (the site's root URL, without a slash)."""
     places = {p["slug"]: p for p in page["places"]}
@@ -94,26 +116,7 @@ def journey_geojson(page: Data, absolute: str = "") -> Data:
             }
         )
     for n, hazard in enumerate(page["hazards"], 1):
-        place = places.get(hazard["place"] or "")
-        features.append(
-            {
-                "type": "Feature",
-                "id": f"hazard-{hazard['slug']}",
-                "geometry": place_geometry(place) if place else None,
-                "properties": {
-                    "kind": "hazard",
-                    "order": n,
-                    "precision": hazard["precision"],
-                    "distance_km": None,
-                    "name": hazard["name"],
-                    "hazard_kind": hazard["kind"],
-                    "place": hazard["place_name"],
-                    "summary": hazard["summary"],
-                    "source_count": hazard["source_count"],
-                    "citations": _citations(hazard, absolute),
-                },
-            }
-        )
+        features.append(hazard_feature(hazard, places, n, absolute))
     return {
         "type": "FeatureCollection",
         "name": page["title"],

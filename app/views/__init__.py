@@ -8,6 +8,7 @@ from ..security import headers
 from . import (
     atlas,
     classroom,
+    downloads,
     embed,
     errors,
     handout,
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
     for module in (atlas, journeys, sources, hazards, handout, present):
         app.register_blueprint(module.bp)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(downloads.bp)
     classroom.register(app)
     errors.register(app)
     headers.register(app)

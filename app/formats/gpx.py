@@ -1,0 +1,148 @@
+"""GPX 1.1: each run of told legs as a route (<rte>) through its places' anchors, and
+each hazard whose place is told as a waypoint (<wpt>) at that place's anchor.
+
+A GPX point always looks like a precise pin, so every point says what it is: <type>
+and <desc> state whether the sources give an exact point or the point is an editorial
+representative point of an area (a country, region, city or river). Legs whose route
+the sources do not tell are not drawn: a route breaks there, and the next told leg
+starts a new one (the untold legs are named in the route's description).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..pages.records import Data
+from .collection import drawn_legs, located
+from .text import xml_text
+
+NAMESPACE = "http://www.topografix.com/GPX/1/1"
+SCHEMA = "http://www.topografix.com/GPX/1/1 http://www.topografix.com/GPX/1/1/gpx.xsd"
+
+
+def _sub(parent: ET.Element, tag: str, text: object = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
+def quotes_text(item: Data, root: str) -> str:
+    """The quotes as plain text (GPX descriptions are text): verbatim, with source,
+    passage and link."""
+    return "\n".join(
+        f"“{c['quote']}” — {c.get('source_name') or c['source']}, passage {c['passage']}: "
+        f"{root}{c['url']}"
+        for c in item["citations"]
+    )
+
+
+def point_type(place: Data) -> str:
+    if not place["approximate"]:
+        return "exact point"
+    return f"representative point of an area ({place['precision']})"
+
+
+def point_note(place: Data) -> str:
+    if not place["approximate"]:
+        return f"{place['name']}: an exact point the sources give."
+    return (
+        f"{place['name']}: {place['precision_label']}. This anchor is an editorial "
+        "representative point of the area, not a location the sources give."
+    )
+
+
+def _links(element: ET.Element, item: Data, root: str) -> None:
+    for c in item["citations"]:
+        link = _sub(element, "link", href=xml_text(root + c["url"]))
+        _sub(link, "text", f"{c.get('source_name') or c['source']}, passage {c['passage']}")
+
+
+def _runs(page: Data) -> list[list[Data]]:
+    """Consecutive drawn legs that join end to start, each run one route."""
+    runs: list[list[Data]] = []
+    drawn = {leg["order"] for leg in drawn_legs(page)}
+    previous: Data | None = None
+    for leg in page["legs"]:
+        if leg["order"] not in drawn:
+            previous = None
+            continue
+        if previous is not None and previous["to"] == leg["from"]:
+            runs[-1].append(leg)
+        else:
+            runs.append([leg])
+        previous = leg
+    return runs
+
+
+def _point(parent: ET.Element, tag: str, place: Data) -> ET.Element:
+    lat, lon = place["anchor"]
+    return _sub(parent, tag, lat=repr(float(lat)), lon=repr(float(lon)))
+
+
+def gpx_document(collection: Data, root: str) -> str:
+    gpx = ET.Element(
+        "gpx",
+        {
+            "version": "1.1",
+            "creator": "Escape Route Atlas",
+            "xmlns": NAMESPACE,
+            "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+            "xsi:schemaLocation": SCHEMA,
+        },
+    )
+    metadata = _sub(gpx, "metadata")
+    _sub(metadata, "name", collection["title"])
+    _sub(
+        metadata,
+        "desc",
+        "Schematic routes between editorial representative points, from the articles' own "
+        "words; not a surveyed path and not for navigation.",
+    )
+    link = _sub(metadata, "link", href=xml_text(root + collection["url"]))
+    _sub(link, "text", collection["title"])
+    places = {p["slug"]: p for p in collection["places"]}
+    # Waypoints come first in GPX 1.1's sequence (wpt, rte, trk).
+    for hazard in collection["hazards"]:
+        place = located(hazard, places)
+        if place is None:
+            continue
+        wpt = _point(gpx, "wpt", place)
+        _sub(wpt, "name", hazard["name"])
+        _sub(
+            wpt,
+            "desc",
+            f"{hazard['kind_label']}. {hazard['summary']}\n{point_note(place)}\n"
+            + quotes_text(hazard, root),
+        )
+        _links(wpt, hazard, root)
+        _sub(wpt, "type", f"hazard: {hazard['kind']}; {point_type(place)}")
+    several = len(collection["journeys"]) > 1
+    for page in collection["journeys"]:
+        untold = [leg for leg in page["legs"] if leg not in drawn_legs(page)]
+        for n, run in enumerate(_runs(page), 1):
+            rte = _sub(gpx, "rte")
+            title = f"{page['title']}: " if several or len(_runs(page)) > 1 else ""
+            _sub(rte, "name", f"{title}legs {run[0]['order']}–{run[-1]['order']}")
+            lines = [
+                f"Leg {leg['order']}: {leg['label']}. {leg['summary']}\n{quotes_text(leg, root)}"
+                for leg in run
+            ]
+            lines += [
+                f"Leg {leg['order']} ({leg['label']}) is not drawn: the sources do not tell "
+                "the route."
+                for leg in untold
+            ]
+            _sub(rte, "desc", "\n".join(lines))
+            route_link = _sub(rte, "link", href=xml_text(root + page["url"]))
+            _sub(route_link, "text", page["title"])
+            _sub(rte, "number", n)
+            _sub(rte, "type", page["kind"])
+            for place in [places[run[0]["from"]]] + [places[leg["to"]] for leg in run]:
+                rtept = _point(rte, "rtept", place)
+                _sub(rtept, "name", place["name"])
+                _sub(rtept, "desc", point_note(place) + "\n" + quotes_text(place, root))
+                _links(rtept, place, root)
+                _sub(rtept, "type", point_type(place))
+    ET.indent(gpx, space=" ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(gpx, encoding="unicode") + "\n"
