@@ -13,9 +13,10 @@ tree, and any other link stays in the tree it is in, as the cookie would, except
 that a presentation starts in the classroom setting and an embed never reads the
 setting, exactly as on the live site.
 
-File names: `/` is `index.html`; `.json` and `.geojson` keep their names; a source
-page highlighting a citation (`/sources/S?cite=K`) is `sources/S/cite/K.html`; any
-other page `P` is `P.html`. A link with any other query is not exportable.
+File names: `/` is `index.html`; data and downloads (`.json`, `.geojson`, `.kml`,
+`.gpx`, `.csv`, `.jsonld`) keep their names; a source page highlighting a citation
+(`/sources/S?cite=K`) is `sources/S/cite/K.html`; any other page `P` is `P.html`.
+A link with any other query is not exportable.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from urllib.parse import parse_qsl, urlsplit
 ROOT = "/__atlas_export__"
 BASE_URL = "http://atlas.export" + ROOT + "/"
 CLASSROOM_TREE = "classroom/"
-DATA_SUFFIXES = (".json", ".geojson")
+# Data files and downloads keep their names (and so their types on a file server).
+DATA_SUFFIXES = (".json", ".geojson", ".kml", ".gpx", ".csv", ".jsonld")
 
 # A URL the app wrote: marker-prefixed (absolute or not), up to a quote, space,
 # bracket, backslash (but "\u0026", an "&" inside JSON in a page) or backtick; or one

@@ -27,8 +27,8 @@ COLUMNS = (
     "source_name",
     "passage",  # passage number in the source (p-N)
     "quote",  # verbatim
-    "link",  # the quoted words marked in their passage
     "citation_key",
+    "link",  # the quoted words marked in their passage (last: a URL ends the line)
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,8 +52,8 @@ def _row(record: Data, journey: str, root: str) -> list[str]:
         record["source_name"],
         record["passage"],
         record["quote"],
-        root + record["url"],
         record["key"],
+        root + record["url"],
     ]
     return [cell(v) for v in values]
 

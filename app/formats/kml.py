@@ -52,7 +52,7 @@ def quotes_html(item: Data, root: str) -> str:
         parts.append(
             f"<blockquote>“{html_text(c['quote'])}”</blockquote>"
             f"<p>— {html_text(c.get('source_name') or c['source'])}, passage {c['passage']}: "
-            f'<a href="{url}">{url}</a></p>'
+            f'<a href="{url}">the words in their passage</a></p>'
         )
     return "".join(parts)
 

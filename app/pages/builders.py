@@ -141,6 +141,13 @@ def home_page() -> Data:
         "direct_route": direct_route(),
         "sources": [source_summary(s) for s in _sources()],
         "hazard_count": len(hazards),
+        "downloads": {
+            "geojson": url_for("downloads.atlas_geojson_file"),
+            "kml": url_for("downloads.atlas_kml"),
+            "gpx": url_for("downloads.atlas_gpx"),
+            "csv": url_for("downloads.atlas_csv_file"),
+            "annotations": url_for("downloads.annotations_file"),
+        },
         "map": {
             "journeys": [
                 {
@@ -200,6 +207,9 @@ def journey_page(slug: str) -> Data:
         "links": {
             "json": url_for("journeys.show_json", slug=slug),
             "geojson": url_for("journeys.show_geojson", slug=slug),
+            "kml": url_for("downloads.journey_kml", slug=slug),
+            "gpx": url_for("downloads.journey_gpx", slug=slug),
+            "csv": url_for("downloads.journey_csv_file", slug=slug),
         },
     }
 
