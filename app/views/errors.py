@@ -30,5 +30,11 @@ def register(app: Flask) -> None:
             "known": [],
         }
         if _wants_json():
-            return json_response(data, status=status)
-        return html_response("not_found.html", {**data, "title": exc.name}, status=status)
+            response = json_response(data, status=status)
+        else:
+            response = html_response("not_found.html", {**data, "title": exc.name}, status=status)
+        # The error's own headers: a 405 must say which methods are allowed (Allow).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
