@@ -42,9 +42,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.register(app)
     auth.register(app)  # sessions, CSRF and the write-route guard come first
 
-    from . import cli, editor, export, history, views
+    from . import api, cli, editor, export, history, views
 
     views.register(app)
+    api.register(app)
     editor.register(app)
     cli.register(app)
     export.register(app)
