@@ -269,3 +269,131 @@ def test_the_axe_harness_reports_what_it_should(browser):
     assert ids.get("image-alt") == "critical", ids
     assert ids.get("label") == "critical", ids
     assert ids.get("color-contrast") == "serious", ids
+
+
+# Which indexed map feature (leg-2, hazard-landmines, stop-1, place-...) has the focus,
+# with what the focused element tells assistive technology and how its focus is drawn.
+FOCUSED = """() => {
+    const entry = window.atlasMaps[0];
+    const active = document.activeElement;
+    let key = null;
+    for (const [k, layer] of Object.entries(entry.features)) {
+        const els = [];
+        if (layer._icon) els.push(layer._icon);
+        if (layer._path) els.push(layer._path);
+        if (layer.eachLayer) layer.eachLayer((c) => c._path && els.push(c._path));
+        if (els.includes(active)) key = k;
+    }
+    const style = getComputedStyle(active);
+    return {
+        key: key,
+        tag: active.tagName.toLowerCase(),
+        role: active.getAttribute("role"),
+        label: active.getAttribute("aria-label"),
+        tabindex: active.getAttribute("tabindex"),
+        outlineStyle: style.outlineStyle,
+        outlineWidth: parseFloat(style.outlineWidth),
+        outlineColor: style.outlineColor,
+        focusVisible: active.matches(":focus-visible"),
+        inPopup: Boolean(active.closest(".leaflet-popup")),
+        popupOpenFor: Object.keys(entry.features).filter((k) => entry.features[k].isPopupOpen
+            && entry.features[k].isPopupOpen()),
+    };
+}"""
+
+DECORATION = """() => {
+    const pane = window.atlasMaps[0].map.getPanes().overlayPane;
+    const paths = Array.from(pane.querySelectorAll("path"));
+    return {
+        paths: paths.length,
+        hidden: paths.filter((p) => p.getAttribute("aria-hidden") === "true").length,
+        focusable: paths.filter((p) => p.hasAttribute("tabindex")).length,
+        hiddenAndFocusable: paths.filter((p) => p.getAttribute("aria-hidden") === "true"
+            && p.getAttribute("tabindex") === "0").length,
+    };
+}"""
+
+
+def tab_into_map(page: Any) -> dict[str, Any]:
+    """Focus the link just before the map, then press Tab until a feature has the focus
+    (the map's own container, which Leaflet makes focusable for panning, comes first)."""
+    page.locator(".present-link a").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUSED)
+        if now["key"] is not None:
+            return dict(now)
+    pytest.fail("Tab does not reach the map's features")
+
+
+def tab_through_map(page: Any, presses: int) -> list[dict[str, Any]]:
+    """Every feature Tab reaches, in order, from entering the map until leaving it."""
+    seen = [tab_into_map(page)]
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUSED)
+        if now["key"] is None:
+            return seen
+        seen.append(now)
+    pytest.fail(f"Tab did not leave the map after {presses} presses")
+
+
+def tab_to(page: Any, key: str) -> dict[str, Any]:
+    now = tab_into_map(page)
+    for _ in range(200):
+        if now["key"] == key:
+            return now
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUSED)
+    pytest.fail(f"Tab does not reach {key}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_map_is_operable_by_keyboard(browser, server, lang):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(with_lang(server.url + "/journeys/roh-family", lang))
+        wait_for_map(page)
+        page.wait_for_function("() => document.querySelector('.atlas-focusable')")
+        walked = tab_through_map(page, 120)
+        keys = [f["key"] for f in walked]
+        print(f"\n[{lang}] Tab order on the map:", keys)
+
+        # Every stop, leg, hazard symbol and area is reached, each a named button.
+        legs = [k for k in keys if k and k.startswith("leg-")]
+        hazards = [k for k in keys if k and k.startswith("hazard-")]
+        stops = [k for k in keys if k and k.startswith("stop-")]
+        assert legs and hazards and stops, keys
+        assert len(set(keys)) == len(keys), "a feature is reached twice"
+        for f in walked:
+            assert f["role"] == "button" and f["label"] and f["label"].strip(), f
+            assert f["focusVisible"] and f["outlineStyle"] != "none" and f["outlineWidth"] >= 2, f
+        # Itinerary order: stop 1, leg 1, stop 2, leg 2 ... then hazards, then areas.
+        walk = [k for k in keys if k.startswith(("leg-", "stop-"))]
+        numbers = [int(k.split("-")[1]) * 2 + k.startswith("leg-") for k in walk]
+        assert numbers == sorted(numbers), walk
+        assert keys.index(walk[-1]) < keys.index(hazards[0]), keys
+
+        decoration = page.evaluate(DECORATION)
+        # The 177 country outlines (and the drawn lines under the hit lines) are hidden.
+        assert decoration["hidden"] >= 177, decoration
+        assert decoration["hiddenAndFocusable"] == 0, decoration
+
+        for key in (legs[0], hazards[0]):
+            tab_to(page, key)
+            page.keyboard.press("Enter" if key.startswith("leg-") else " ")
+            expect(page.locator(".leaflet-popup")).to_have_count(1)
+            expect(page.locator(".leaflet-popup")).to_be_visible()
+            opened = page.evaluate(FOCUSED)
+            assert opened["inPopup"], opened
+            assert opened["popupOpenFor"] == [key], opened
+            page.keyboard.press("Escape")
+            expect(page.locator(".leaflet-popup")).to_have_count(0)
+            after = page.evaluate(FOCUSED)
+            assert after["key"] == key and after["focusVisible"], after
+        # Shift+Tab from the first hazard reaches the last stop or leg.
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(FOCUSED)["key"] == walk[-1]
+    finally:
+        context.close()

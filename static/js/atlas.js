@@ -47,6 +47,152 @@
     });
   }
 
+  // Keyboard: every stop, hazard symbol, leg and area is a named button (its name is
+  // the tooltip the server wrote, in the page's language). Tab walks them in itinerary
+  // order (stop 1, leg 1, stop 2, ... then hazards, then areas); Enter or Space opens
+  // the popup and moves focus into it; Esc closes it and focus returns to the feature.
+  // Everything else drawn in the map's SVG (the country outlines, the visible leg
+  // lines under their hit lines, the arrows) is decoration, hidden from screen readers.
+  var parser = new DOMParser();  // parses text into an inert document: nothing runs
+  function tooltipText(layer) {
+    var tooltip = layer.getTooltip && layer.getTooltip();
+    var content = tooltip && tooltip.getContent();
+    if (typeof content !== "string") return "";
+    return parser.parseFromString(content, "text/html").body.textContent
+      .replace(/\s+/g, " ").trim();
+  }
+
+  // The elements that stand for a layer: a marker's icon, a path, or a group's paths.
+  function elementsOf(layer) {
+    if (layer._icon) return [layer._icon];
+    if (layer._path) return [layer._path];
+    var found = [];
+    if (layer.eachLayer) {
+      layer.eachLayer(function (child) { found = found.concat(elementsOf(child)); });
+    }
+    return found;
+  }
+
+  function rankOf(key, journeys) {
+    var walk = /^(.*?)(stop|leg)-(\d+)$/.exec(key);
+    if (walk) {
+      if (journeys.indexOf(walk[1]) < 0) journeys.push(walk[1]);
+      return [0, journeys.indexOf(walk[1]), Number(walk[3]) * 2 + (walk[2] === "leg" ? 1 : 0)];
+    }
+    return [/^hazard-/.test(key) ? 1 : 2, 0, 0];
+  }
+
+  function focusables(entry) {
+    var journeys = [], list = [];
+    Object.keys(entry.features).forEach(function (key, i) {
+      var layer = entry.features[key];
+      if (!layer.getPopup || !layer.getPopup()) return;
+      list.push({ key: key, layer: layer, rank: rankOf(key, journeys).concat([i]) });
+    });
+    list.sort(function (a, b) {
+      for (var k = 0; k < a.rank.length; k++) {
+        if (a.rank[k] !== b.rank[k]) return a.rank[k] - b.rank[k];
+      }
+      return 0;
+    });
+    return list.filter(function (item) {
+      return entry.map.hasLayer(item.layer) && elementsOf(item.layer).length;
+    });
+  }
+
+  function openFromKeyboard(entry, layer, element) {
+    var target = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+    entry.opener = element;
+    layer.openPopup(target);
+    var popup = layer.getPopup();
+    var box = popup && popup.getElement();
+    if (!box) return;
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-label", element.getAttribute("aria-label"));
+    box.setAttribute("tabindex", "-1");
+    box.focus({ preventScroll: true });
+  }
+
+  function makeOperable(entry) {
+    var map = entry.map;
+    var pending = false;
+
+    function decorate() {
+      pending = false;
+      var order = [];
+      focusables(entry).forEach(function (item) {
+        var name = tooltipText(item.layer) || item.key;
+        elementsOf(item.layer).forEach(function (el) {
+          order.push(el);
+          if (el._atlasOperable) return;
+          el._atlasOperable = item;
+          el.setAttribute("role", "button");
+          el.setAttribute("aria-label", name);
+          el.classList.add("atlas-focusable");
+        });
+      });
+      // One tab stop into the map, the first of the itinerary; Tab goes on from there.
+      order.forEach(function (el, i) { el.setAttribute("tabindex", i === 0 ? "0" : "-1"); });
+      var pane = map.getPanes().overlayPane;
+      pane.querySelectorAll("path, text").forEach(function (el) {
+        if (order.indexOf(el) < 0) el.setAttribute("aria-hidden", "true");
+      });
+      return order;
+    }
+    function later() {
+      if (!pending) { pending = true; requestAnimationFrame(decorate); }
+    }
+    decorate();
+    map.on("layeradd overlayadd", later);
+
+    var container = map.getContainer();
+    container.addEventListener("keydown", function (event) {
+      var el = event.target.closest && event.target.closest(".atlas-focusable");
+      if (el && el._atlasOperable && container.contains(el)) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          event.stopPropagation();
+          openFromKeyboard(entry, el._atlasOperable.layer, el);
+        } else if (event.key === "Tab") {
+          stepFocus(el, event);
+        }
+        return;
+      }
+      if (event.key === "Escape" && event.target.closest && event.target.closest(".leaflet-popup")) {
+        event.preventDefault();
+        event.stopPropagation();
+        map.closePopup();
+      }
+    });
+
+    // Tab moves through the features in itinerary order; past either end it leaves the
+    // map in the page's own order (every feature steps out of the way for that one move).
+    function stepFocus(el, event) {
+      var order = decorate();
+      var next = order.indexOf(el) + (event.shiftKey ? -1 : 1);
+      if (next >= 0 && next < order.length) {
+        event.preventDefault();
+        order[next].focus();
+        return;
+      }
+      order.forEach(function (other) { other.setAttribute("tabindex", "-1"); });
+      setTimeout(decorate, 0);
+    }
+
+    // However the popup closes (Esc, its close button, another click), focus that was
+    // in it goes back to the feature that opened it.
+    map.on("popupclose", function (event) {
+      var opener = entry.opener;
+      var box = event.popup.getElement();
+      var active = document.activeElement;
+      if (!opener || !opener.isConnected) return;
+      if (active === document.body || active === null || (box && box.contains(active))) {
+        opener.focus({ preventScroll: true });
+      }
+      entry.opener = null;
+    });
+  }
+
   // Hazard symbols sit on a ring around their place; at low zoom a ring can fall on
   // another place's numbered stop. Push such a symbol outward along its ring until
   // both can be seen and clicked (in screen pixels, so the map claims no new spot).
@@ -84,6 +230,7 @@
   window.addEventListener("load", function () {
     decodeTitles();
     (window.atlasMaps || []).forEach(function (entry) {
+      makeOperable(entry);
       spreadHazards(entry.map);
       entry.map.on("zoomend overlayadd", function () { spreadHazards(entry.map); });
     });
