@@ -13,7 +13,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+
+from ..seeding.korean import korean_problem
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 Choices = Callable[[], list[tuple[str, str]]]
@@ -40,10 +44,43 @@ class Field:
     help: str = ""
     low: float | None = None
     high: float | None = None
+    # The language of the text typed in ("ko": Korean text, checked by the seed
+    # loader's rule and marked lang="ko" so browsers pick Korean fonts and input).
+    lang: str = ""
 
     @property
     def multiple(self) -> bool:
         return self.kind in ("tags", "refs")
+
+
+KOREAN_HELP = _l(
+    "optional: leave it empty while there is no Korean text (pages then show the English"
+    " and say so)"
+)
+
+
+# The labels of the Korean fields, by column name (the same name on every record kind).
+KOREAN_LABELS = {
+    "name_ko": _l("Name in Korean"),
+    "title_ko": _l("Title in Korean"),
+    "who_ko": _l("Who, in Korean"),
+    "outcome_label_ko": _l("Outcome in words, in Korean"),
+    "summary_ko": _l("Summary in Korean"),
+    "anchor_note_ko": _l("Anchor note in Korean"),
+}
+
+
+def korean(name: str, kind: str = "text", max_len: int | None = None) -> Field:
+    """The Korean field beside an English one (`title_ko` beside `title`)."""
+    return Field(
+        name,
+        KOREAN_LABELS[name],
+        kind=kind,
+        required=False,
+        max_len=max_len,
+        help=KOREAN_HELP,
+        lang="ko",
+    )
 
 
 def fixed(options: Mapping[str, str] | Iterable[str]) -> Choices:
@@ -84,6 +121,14 @@ def read_field(field: Field, form: MultiDict[str, str], errors: dict[str, str]) 
     if field.max_len is not None and len(raw) > field.max_len:
         errors[field.name] = (
             f"{field.label} is {len(raw)} characters long; at most {field.max_len} fit."
+        )
+        return None
+    if field.lang == "ko" and korean_problem(raw) is not None:
+        # NUL and empty text are refused above; what is left is text without Hangul.
+        errors[field.name] = _(
+            "%(label)s has no Korean (Hangul) letters: is it the English pasted here by"
+            " mistake? Leave it empty while there is no Korean text.",
+            label=field.label,
         )
         return None
     if field.kind == "slug" and not SLUG.match(raw):

@@ -17,7 +17,7 @@ from ..transactions import locked
 from ..vocabulary import HAZARD_KINDS, SENSITIVITY_TAGS
 from .blueprint import bp
 from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
-from .fields import Field, FormErrors, displayed, fixed, read_fields, shown
+from .fields import Field, FormErrors, displayed, fixed, korean, read_fields, shown
 from .legs import place_choices
 from .quotes import add_citation
 from .saving import check_version, conflict_page, page, submit
@@ -41,11 +41,13 @@ def leg_choices() -> list[tuple[str, str]]:
 
 FIELDS = [
     Field("name", "Name", max_len=300),
+    korean("name_ko", max_len=300),
     Field("slug", "Slug (in its address)", kind="slug", max_len=80),
     Field(
         "kind", "Kind", kind="choice", choices=fixed({k: v.label for k, v in HAZARD_KINDS.items()})
     ),
     Field("summary", "Summary", kind="textarea", help="our words, from the sources"),
+    korean("summary_ko", kind="textarea"),
     Field(
         "sensitivity",
         "Content notes (what its subject is)",
@@ -93,7 +95,7 @@ def _apply(session: Session, hazard: Hazard, own_id: int | None) -> None:
             errors["slug"] = f"The slug {v['slug']!r} is already used by another hazard."
     if errors:
         raise FormErrors(errors)
-    for name in ("name", "slug", "kind", "summary", "place_id"):
+    for name in ("name", "name_ko", "slug", "kind", "summary", "summary_ko", "place_id"):
         if getattr(hazard, name) != v[name]:
             setattr(hazard, name, v[name])
     tags = join_tags([t for t in SENSITIVITY_TAGS if t in v["sensitivity"]])

@@ -16,19 +16,23 @@ from ..models import Journey
 from ..transactions import locked
 from ..vocabulary import JOURNEY_KINDS, OUTCOMES
 from .blueprint import bp
-from .fields import Field, FormErrors, displayed, fixed, read_fields, shown
+from .fields import Field, FormErrors, displayed, fixed, korean, read_fields, shown
 from .saving import check_version, conflict_page, page, submit
 
 FIELDS = [
     Field("title", "Title", max_len=300),
+    korean("title_ko", max_len=300),
     Field("slug", "Slug (in its address)", kind="slug", max_len=80),
     Field("who", "Who", max_len=300, help="as the sources name them; never invented names"),
+    korean("who_ko", max_len=300),
     Field("kind", "Kind", kind="choice", choices=fixed(JOURNEY_KINDS)),
     Field("outcome", "Outcome", kind="choice", choices=fixed(OUTCOMES)),
     Field("outcome_label", "Outcome, in words", max_len=300),
+    korean("outcome_label_ko", max_len=300),
     Field(
         "summary", "Summary", kind="textarea", help="1–3 sentences in our words, from the sources"
     ),
+    korean("summary_ko", kind="textarea"),
 ]
 
 

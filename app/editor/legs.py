@@ -18,7 +18,7 @@ from ..models import ROUTES, Journey, Leg, Place
 from ..transactions import locked
 from .blueprint import bp
 from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
-from .fields import Field, FormErrors, displayed, fixed, read_fields, shown
+from .fields import Field, FormErrors, displayed, fixed, korean, read_fields, shown
 from .journeys import get_journey
 from .quotes import add_citation
 from .saving import Outcome, check_version, conflict_page, page, submit
@@ -46,6 +46,7 @@ FIELDS = [
         ),
     ),
     Field("summary", "Summary", kind="textarea"),
+    korean("summary_ko", kind="textarea"),
 ]
 assert {value for value, _ in FIELDS[2].choices()} == set(ROUTES)  # type: ignore[misc]
 

@@ -24,7 +24,7 @@ from ..transactions import locked
 from ..vocabulary import PLACE_KINDS, PRECISION_LABELS
 from .blueprint import bp
 from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
-from .fields import Field, FormErrors, displayed, fixed, read_fields, shown
+from .fields import Field, FormErrors, displayed, fixed, korean, read_fields, shown
 from .quotes import add_citation
 from .saving import check_version, conflict_page, page, submit
 
@@ -67,6 +67,7 @@ def country_place_choices() -> list[tuple[str, str]]:
 
 FIELDS = [
     Field("name", "Name", max_len=200),
+    korean("name_ko", max_len=200),
     Field("slug", "Slug (in its address)", kind="slug", max_len=80),
     Field("kind", "Kind", kind="choice", choices=fixed(PLACE_KINDS)),
     Field(
@@ -107,6 +108,7 @@ FIELDS = [
         required=False,
         help="the anchor is always an editorial point: say why it is there",
     ),
+    korean("anchor_note_ko", kind="textarea"),
     Field("area_kind", "Area drawn", kind="choice", choices=fixed(AREAS)),
     Field(
         "area_country", "Country outline", kind="choice", required=False, choices=country_choices
@@ -218,6 +220,7 @@ def read_place(session: Session, own_id: int | None, errors: dict[str, str]) -> 
         k: v[k]
         for k in (
             "name",
+            "name_ko",
             "slug",
             "kind",
             "precision",
@@ -226,6 +229,7 @@ def read_place(session: Session, own_id: int | None, errors: dict[str, str]) -> 
             "anchor_lat",
             "anchor_lon",
             "anchor_note",
+            "anchor_note_ko",
             "country_id",
         )
     }
