@@ -12,6 +12,7 @@ time it is at most 1 s."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -19,13 +20,39 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from geopy.adapters import URLLibAdapter
-from geopy.exc import GeocoderRateLimited, GeocoderTimedOut, GeocoderUnavailable
+from geopy.exc import (
+    GeocoderRateLimited,
+    GeocoderServiceError,
+    GeocoderTimedOut,
+    GeocoderUnavailable,
+)
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: at most one request per second
 MAX_RETRIES = 1
-_TRANSIENT = (GeocoderUnavailable, GeocoderRateLimited)
+
+
+def failure_kind(error: BaseException) -> str:
+    """ "timeout", "unreachable" or "error", from geopy's exception and what it was
+    raised from (geopy's urllib adapter turns a refused connection into a plain
+    GeocoderServiceError; the refusal is its context)."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = error
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    for item in chain:
+        reason = getattr(item, "reason", None)  # urllib's URLError
+        if isinstance(item, GeocoderTimedOut | TimeoutError) or isinstance(reason, TimeoutError):
+            return "timeout"
+    for item in chain:
+        reason = getattr(item, "reason", None)
+        if isinstance(item, GeocoderUnavailable | ConnectionError | socket.gaierror):
+            return "unreachable"
+        if isinstance(reason, OSError):
+            return "unreachable"
+    return "error"
 
 
 class OnlineNotConfigured(RuntimeError):
@@ -75,15 +102,19 @@ def nominatim(settings: OnlineSettings) -> Nominatim:
     )
 
 
-def _bounded_search(geocoder: Nominatim, error_wait: float) -> Any:
+class BoundedSearch:
     """One try of a search, given only the time left before the lookup's deadline."""
 
-    def search(query: str, *, deadline: float, language: str, limit: int) -> Any:
+    def __init__(self, geocoder: Nominatim, error_wait: float):
+        self.geocoder = geocoder
+        self.error_wait = error_wait
+
+    def __call__(self, query: str, *, deadline: float, language: str, limit: int) -> Any:
         left = deadline - time.monotonic()
         if left <= 0:
             raise FinalFailure(GeocoderTimedOut("no time left before the deadline"))
         try:
-            return geocoder.geocode(
+            return self.geocoder.geocode(
                 query,
                 exactly_one=False,
                 timeout=left,
@@ -91,14 +122,18 @@ def _bounded_search(geocoder: Nominatim, error_wait: float) -> Any:
                 limit=limit,
                 namedetails=True,
             )
-        except _TRANSIENT as error:
-            if deadline - time.monotonic() < error_wait + 0.5:
-                raise FinalFailure(error) from error
-            raise  # the RateLimiter waits error_wait, then tries once more
-        except Exception as error:  # a timeout, an error answer: never retried
+        except Exception as error:
+            # Only a quick refusal is tried again (the RateLimiter waits error_wait
+            # first), and only when that still fits before the deadline; a timeout
+            # has used the whole budget, an error answer would only be repeated.
+            transient = isinstance(error, GeocoderRateLimited) or (
+                failure_kind(error) == "unreachable"
+            )
+            if transient and deadline - time.monotonic() >= self.error_wait + 0.5:
+                if isinstance(error, GeocoderServiceError):
+                    raise
+                raise GeocoderUnavailable(str(error)) from error
             raise FinalFailure(error) from error
-
-    return search
 
 
 _limiters: dict[OnlineSettings, RateLimiter] = {}
@@ -112,7 +147,7 @@ def rate_limited_search(settings: OnlineSettings) -> RateLimiter:
         limiter = _limiters.get(settings)
         if limiter is None:
             limiter = RateLimiter(
-                _bounded_search(nominatim(settings), settings.min_delay_seconds),
+                BoundedSearch(nominatim(settings), settings.min_delay_seconds),
                 min_delay_seconds=settings.min_delay_seconds,
                 max_retries=MAX_RETRIES,
                 error_wait_seconds=settings.min_delay_seconds,

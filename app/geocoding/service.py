@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import current_app, has_request_context
 from flask_babel import gettext
-from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
 from geopy.location import Location
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +23,7 @@ from ..extensions import db
 from ..models import GeocodeCache
 from ..transactions import write_transaction
 from .gazetteer import OfflineGazetteer
-from .online import OnlineNotConfigured, OnlineSettings, search_online
+from .online import OnlineNotConfigured, OnlineSettings, failure_kind, search_online
 
 LANGUAGES = ("en", "ko")
 MAX_QUERY = 200
@@ -160,6 +159,22 @@ def _store(query_key: str, language: str, candidates: list[Candidate]) -> None:
         pass  # another lookup of the same query cached it first: same answer
 
 
+def _failure_message(failure: str, timeout: float) -> str:
+    if failure == "timeout":
+        return _text(
+            "The online geocoder did not answer within %(seconds)s s;"
+            " showing the offline gazetteer's result.",
+            seconds=f"{timeout:g}",
+        )
+    if failure == "unreachable":
+        return _text(
+            "The online geocoder could not be reached; showing the offline gazetteer's result."
+        )
+    return _text(
+        "The online geocoder answered with an error; showing the offline gazetteer's result."
+    )
+
+
 def online_default() -> bool:
     return str(current_app.config.get("GEOCODER", OFFLINE)).lower() == NOMINATIM
 
@@ -197,26 +212,10 @@ def lookup(query: str, language: str = "en", online: bool | None = None) -> Look
 
     try:
         locations = search_online(settings, query, language, LIMIT)
-    except (GeocoderTimedOut, TimeoutError) as error:
-        fallback.failure = "timeout"
-        fallback.message = _text(
-            "The online geocoder did not answer within %(seconds)s s;"
-            " showing the offline gazetteer's result.",
-            seconds=f"{settings.timeout:g}",
-        )
-        current_app.logger.warning("geocoding %r online timed out: %s", query, error)
-    except (GeocoderUnavailable, ConnectionError, OSError) as error:
-        fallback.failure = "unreachable"
-        fallback.message = _text(
-            "The online geocoder could not be reached; showing the offline gazetteer's result."
-        )
-        current_app.logger.warning("geocoding %r online failed: %s", query, error)
-    except GeocoderServiceError as error:
-        fallback.failure = "error"
-        fallback.message = _text(
-            "The online geocoder answered with an error; showing the offline gazetteer's result."
-        )
-        current_app.logger.warning("geocoding %r online failed: %s", query, error)
+    except Exception as error:  # geopy's, or the network's below it
+        fallback.failure = failure_kind(error)
+        fallback.message = _failure_message(fallback.failure, settings.timeout)
+        current_app.logger.warning("geocoding %r online failed: %r", query, error)
     else:
         candidates = [_online_candidate(location, language) for location in locations]
         _store(key, language, candidates)
