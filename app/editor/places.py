@@ -11,13 +11,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, jsonify, redirect, request, url_for
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ..auth import editor_required
 from ..extensions import db
+from ..geocoding import lookup
+from ..i18n import select_language
 from ..models import PRECISIONS, PROVENANCES, DiscrepancySubject, Hazard, Leg, Place
 from ..seeding.areas import line_geometry, load_country_shapes
 from ..transactions import locked
@@ -383,3 +386,20 @@ def place_delete(slug: str) -> Response:
         status = 409 if outcome.conflict else 422
         return _form_page(place, displayed(FIELDS, place_values(place)), errors, status)
     return redirect(url_for("editor.dashboard", deleted=slug), code=303)
+
+
+@bp.get("/geocode")
+@editor_required
+def place_lookup() -> Response:
+    """Candidates for the place form's "Look up" (JSON for static/js/editor-map.js):
+    the offline gazetteer, or Nominatim when configured, with a message when it failed."""
+    query = " ".join((request.args.get("q") or "").split())
+    if not query:
+        response = jsonify(error=gettext("Type a place name to look up."))
+        response.status_code = 400
+    else:
+        language = request.args.get("lang") or select_language()
+        online = {"1": True, "0": False}.get(request.args.get("online", ""))
+        response = jsonify(lookup(query, language, online).as_dict())
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,6 +1,7 @@
 // The place editor's map (app/editor/places.py): a click sets the anchor (or, with
 // "Clicks add points to the line" ticked, adds a point to the line); typing in the
-// fields moves the marker. Country outlines are the bundled Natural Earth data.
+// fields moves the marker. Country outlines are the bundled Natural Earth data. "Look
+// up a place" fills the fields and moves the anchor from a geocoder's answer.
 (function () {
   "use strict";
   const element = document.querySelector("[data-place-map]");
@@ -100,4 +101,95 @@
   }
   showAnchor(true);
   showArea();
+
+  // "Look up a place" (app/editor/places.py place_lookup): the candidates of the
+  // offline gazetteer (or Nominatim) as buttons; choosing one fills the names and the
+  // kind and moves the anchor, with an anchor note the editor can change. All text
+  // goes in as textContent.
+  const lookup = document.getElementById("place-lookup");
+  if (!lookup) return;
+  const query = document.getElementById("lookup-q");
+  const language = document.getElementById("lookup-lang");
+  const results = document.getElementById("lookup-results");
+  const lookupStatus = document.getElementById("lookup-status");
+  const note = document.getElementById("f-anchor_note");
+  let prefilledNote = null;
+
+  function fill(id, value) {
+    const input = document.getElementById(id);
+    if (!input || value === null || value === undefined) return;
+    if (input.tagName === "SELECT" && !Array.from(input.options).some((o) => o.value === value)) {
+      return;
+    }
+    input.value = value;
+    input.dispatchEvent(new Event("change"));
+  }
+
+  function choose(candidate) {
+    fill("f-name", candidate.name_en || candidate.name);
+    fill("f-name_ko", candidate.name_ko);
+    fill("f-kind", candidate.kind);
+    if (candidate.kind === "country" && candidate.natural_earth) {
+      fill("f-area_kind", "natural_earth");
+      fill("f-area_country", candidate.natural_earth);
+    }
+    lat.value = candidate.lat.toFixed(4);
+    lon.value = candidate.lon.toFixed(4);
+    if (note && (!note.value.trim() || note.value === prefilledNote)) {
+      const template = lookup.dataset["note" + (candidate.provider === "offline" ? "Offline" : "Nominatim")];
+      prefilledNote = template.replace("{name}", candidate.name_en || candidate.name);
+      note.value = prefilledNote;
+    }
+    showAnchor(true);
+    showArea();
+    lookupStatus.textContent = lookup.dataset.msgChosen;
+    status.textContent = "Anchor set to " + lat.value + ", " + lon.value;
+  }
+
+  function label(candidate) {
+    const names = [candidate.name_en, candidate.name_ko].filter(Boolean).join(" / ");
+    return names + " — " + candidate.kind + ", " + candidate.lat.toFixed(4) + ", " +
+      candidate.lon.toFixed(4) + " (" + candidate.address + ")";
+  }
+
+  function show(answer) {
+    results.replaceChildren();
+    const said = [];
+    if (answer.message) said.push(answer.message);
+    said.push(answer.results.length ? lookup.dataset.msgFound : lookup.dataset.msgNone);
+    lookupStatus.textContent = said.join(" ");
+    lookupStatus.classList.toggle("form-error", Boolean(answer.message));
+    for (const candidate of answer.results) {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "lookup-choice";
+      button.textContent = label(candidate);
+      button.addEventListener("click", function () { choose(candidate); });
+      item.appendChild(button);
+      results.appendChild(item);
+    }
+  }
+
+  function run() {
+    const q = query.value.trim();
+    if (!q) return;
+    lookupStatus.textContent = lookup.dataset.msgSearching;
+    const url = lookup.dataset.lookupUrl + "?" + new URLSearchParams({q: q, lang: language.value});
+    fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"})
+      .then((response) => {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(show)
+      .catch(function () { lookupStatus.textContent = lookup.dataset.msgFailed; });
+  }
+
+  document.getElementById("lookup-go").addEventListener("click", run);
+  query.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") {  // look up, do not submit the place form
+      event.preventDefault();
+      run();
+    }
+  });
 })();
