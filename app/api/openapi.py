@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
+from ..formats import ANNOTATIONS, CSV, GEOJSON, GPX, KML
 from ..history.snapshot import CONTENT
 from ..i18n import LANGUAGES
 from ..models import Citation, ContentVersion, Journey, Source
@@ -24,7 +25,7 @@ from .schemas import SLUG_PATTERN, Schema, component_schemas, ref
 
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"
-GEOJSON = "application/geo+json"
+HTML = "text/html"
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,15 @@ class Operation:
     endpoint: str  # the Flask endpoint that serves it
     tag: str
     summary: str
-    schema: str | None  # the 200 body's component (None: no body)
-    media_type: str = JSON
+    schema: str | None  # the success body's component (None: not described)
+    media_type: str | None = JSON  # None: no body
     parameters: tuple[str, ...] = ()  # names in PARAMETERS
     errors: dict[int, str] = field(default_factory=dict)  # status -> Error component
     status: int = 200
     # Data built in the reader's language: `?lang=` chooses it (and is checked).
     translated: bool = True
     extra_headers: tuple[str, ...] = ()  # names in HEADERS, on the success answer
+    error_media_type: str = JSON
     description: str = ""
 
 
@@ -80,6 +82,58 @@ OPERATIONS: tuple[Operation, ...] = (
         "SlideDeck",
         parameters=("journey_slug",),
         errors=NOT_FOUND,
+    ),
+    Operation(
+        "/atlas.geojson",
+        "downloads.atlas_geojson_file",
+        "downloads",
+        "The whole atlas as one RFC 7946 FeatureCollection",
+        "AtlasFeatureCollection",
+        media_type=GEOJSON,
+    ),
+    Operation(
+        "/annotations.jsonld",
+        "downloads.annotations_file",
+        "downloads",
+        "Every citation as a W3C Web Annotation (JSON-LD, one AnnotationCollection)",
+        "AnnotationCollection",
+        media_type=ANNOTATIONS,
+        description=f'Content-Type: {ANNOTATIONS}; profile="http://www.w3.org/ns/anno.jsonld".',
+    ),
+    *(
+        Operation(
+            f"/journeys/{{slug}}.{ext}",
+            f"downloads.{endpoint}",
+            "downloads",
+            f"One journey as {name} (not JSON)",
+            None,
+            media_type=media_type,
+            parameters=("journey_slug",),
+            errors=NOT_FOUND,
+            error_media_type=HTML,
+            translated=False,
+        )
+        for ext, endpoint, name, media_type in (
+            ("kml", "journey_kml", "KML", KML),
+            ("gpx", "journey_gpx", "GPX", GPX),
+            ("csv", "journey_csv_file", "CSV, one row per citation", CSV),
+        )
+    ),
+    *(
+        Operation(
+            f"/atlas.{ext}",
+            f"downloads.{endpoint}",
+            "downloads",
+            f"The whole atlas as {name} (not JSON)",
+            None,
+            media_type=media_type,
+            translated=False,
+        )
+        for ext, endpoint, name, media_type in (
+            ("kml", "atlas_kml", "KML", KML),
+            ("gpx", "atlas_gpx", "GPX", GPX),
+            ("csv", "atlas_csv_file", "CSV, one row per citation", CSV),
+        )
     ),
     Operation("/sources.json", "sources.index_json", "sources", "Every source", "SourcesIndex"),
     Operation(
@@ -143,6 +197,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "meta",
         "An empty answer (is the atlas serving?)",
         None,
+        media_type=None,
         status=204,
         translated=False,
     ),
@@ -309,15 +364,19 @@ def _operation(op: Operation) -> Schema:
         params.append({"$ref": "#/components/parameters/lang"})
         errors.setdefault(400, "Error")
     success: Schema = {"description": REASONS[op.status], "headers": _headers(op.extra_headers)}
-    if op.schema is not None:
-        success["content"] = {op.media_type: {"schema": ref(op.schema)}}
+    if op.media_type is not None:
+        body = {"schema": ref(op.schema)} if op.schema else {}
+        success["content"] = {op.media_type: body}
     responses: dict[str, Schema] = {str(op.status): success}
     for status, component in sorted(errors.items()):
-        # Errors are JSON, also where the success is GeoJSON.
+        # Errors are JSON (also where the success is GeoJSON), but for the downloads
+        # that are not JSON at all: theirs is the HTML "not found" page.
+        media_type = JSON if status == 400 else op.error_media_type
+        body = {"schema": ref(component)} if media_type == JSON else {}
         responses[str(status)] = {
             "description": REASONS[status],
             "headers": _headers(()),
-            "content": {JSON: {"schema": ref(component)}},
+            "content": {media_type: body},
         }
     out: Schema = {
         "operationId": op.endpoint.replace(".", "_"),
@@ -363,6 +422,7 @@ def openapi_document(server: str, examples: Examples) -> dict[str, Any]:
                 ("sources", "The articles, passage by passage"),
                 ("hazards", "Hazards and discrepancies between the sources"),
                 ("embed", "Embedding a journey map in another site"),
+                ("downloads", "The atlas in open formats (GeoJSON, JSON-LD, KML, GPX, CSV)"),
                 ("history", "Every recorded change"),
                 ("meta", "About the atlas itself"),
             )

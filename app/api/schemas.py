@@ -61,6 +61,7 @@ BOOLEAN: Schema = {"type": "boolean"}
 SLUG: Schema = {"type": "string", "pattern": SLUG_PATTERN}
 # Links inside the atlas are paths from its root (with the script root when it has one).
 PATH: Schema = {"type": "string", "pattern": "^/"}
+URI: Schema = {"type": "string", "format": "uri"}
 KM: Schema = {"type": ["number", "null"], "minimum": 0}
 TAGS: Schema = array(enum(SENSITIVITY_TAGS))
 LABELS: Schema = array(STRING)
@@ -154,13 +155,33 @@ def _geojson() -> dict[str, Schema]:
                 ),
             ]
         },
+        # /atlas.geojson: every journey's features (ids prefixed with the journey's
+        # slug), then the hazards no journey carries (journey null).
+        "AtlasFeatureCollection": {
+            "allOf": [
+                ref("FeatureCollection"),
+                obj(
+                    {
+                        "name": STRING,
+                        "features": array(
+                            {
+                                "allOf": [
+                                    ref("JourneyFeature"),
+                                    obj({"properties": obj({"journey": nullable(SLUG)})}),
+                                ]
+                            }
+                        ),
+                    }
+                ),
+            ]
+        },
         "FeatureCitation": obj(
             {
                 "source": SLUG,
                 "file": STRING,
                 "passage": ORDINAL,
                 "quote": STRING,
-                "url": {"type": "string", "format": "uri"},
+                "url": URI,
             }
         ),
     }
@@ -532,6 +553,47 @@ def _pages() -> dict[str, Schema]:
                 "width": ORDINAL,
                 "height": ORDINAL,
             }
+        ),
+        # W3C Web Annotation Data Model: one collection, one page, every citation.
+        "AnnotationCollection": obj(
+            {
+                "@context": {"const": "http://www.w3.org/ns/anno.jsonld"},
+                "id": URI,
+                "type": {"const": "AnnotationCollection"},
+                "label": STRING,
+                "total": COUNT,
+                "first": obj(
+                    {
+                        "id": URI,
+                        "type": {"const": "AnnotationPage"},
+                        "startIndex": {"const": 0},
+                        "items": array(ref("Annotation")),
+                    }
+                ),
+            }
+        ),
+        "Annotation": obj(
+            {
+                "id": URI,
+                "type": {"const": "Annotation"},
+                "motivation": STRING,
+                "body": {**array(obj({"type": STRING})), "minItems": 1},
+                "target": obj(
+                    {
+                        "type": {"const": "SpecificResource"},
+                        "source": obj({"id": URI, "type": STRING}),
+                        "selector": {
+                            "type": "array",
+                            "prefixItems": [
+                                ref("TextQuoteSelector"),
+                                ref("TextPositionSelector"),
+                            ],
+                            "minItems": 2,
+                        },
+                    }
+                ),
+            },
+            {"created": {"type": "string", "format": "date-time"}},
         ),
         "Error": obj({"error": STRING}, {"message": STRING, "known": array(obj({}))}),
         # An unknown slug: what was asked for, and what does exist.
