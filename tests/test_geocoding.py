@@ -534,6 +534,7 @@ def test_looking_up_fills_the_form_and_moves_the_anchor(
         expect(choice).to_contain_text("Vientiane / 비엔티안")
         choice.click()
         expect(page.locator("#f-name")).to_have_value("Vientiane")
+        expect(page.locator("#f-name_ko")).to_have_value("비엔티안")
         expect(page.locator("#f-kind")).to_have_value("city")
         expect(page.locator("#f-anchor_lat")).to_have_value("17.9757")
         expect(page.locator("#f-anchor_lon")).to_have_value("102.6331")
