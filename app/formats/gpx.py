@@ -27,14 +27,36 @@ def _sub(parent: ET.Element, tag: str, text: object = None, **attrs: str) -> ET.
     return element
 
 
-def quotes_text(item: Data, root: str) -> str:
+# GDAL's GPX reader gives up on an element holding more than about 80 kB of text (it
+# reads 8 kB at a time and stops after 10 reads without a new element), so a
+# description stops adding quotes at this many characters (UTF-8 may take 3 bytes for
+# one) and says how many more there are, and where they are.
+DESC_LIMIT = 20_000
+
+
+def quotes_text(item: Data, root: str, more_at: str, budget: int = DESC_LIMIT) -> str:
     """The quotes as plain text (GPX descriptions are text): verbatim, with source,
-    passage and link."""
-    return "\n".join(
-        f"“{c['quote']}” — {c.get('source_name') or c['source']}, passage {c['passage']}: "
-        f"{root}{c['url']}"
-        for c in item["citations"]
-    )
+    passage and link; those beyond the budget are counted, not written."""
+    lines: list[str] = []
+    for n, c in enumerate(item["citations"]):
+        line = (
+            f"“{c['quote']}” — {c.get('source_name') or c['source']}, passage {c['passage']}: "
+            f"{root}{c['url']}"
+        )
+        if len(line) > budget:
+            left = len(item["citations"]) - n
+            lines.append(f"(and {left} more quotes, too long for GPX: see {more_at})")
+            break
+        budget -= len(line) + 1
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def hazard_url(hazard: Data, root: str, fallback: str) -> str:
+    """Where a hazard's every quote is shown: its first journey's page, else `fallback`."""
+    if hazard["journeys"]:
+        return f"{root}{hazard['journeys'][0]['url']}#hazard-{hazard['slug']}"
+    return fallback
 
 
 def point_type(place: Data) -> str:
@@ -113,7 +135,7 @@ def gpx_document(collection: Data, root: str) -> str:
             wpt,
             "desc",
             f"{hazard['kind_label']}. {hazard['summary']}\n{point_note(place)}\n"
-            + quotes_text(hazard, root),
+            + quotes_text(hazard, root, hazard_url(hazard, root, root + collection["url"])),
         )
         _links(wpt, hazard, root)
         _sub(wpt, "type", f"hazard: {hazard['kind']}; {point_type(place)}")
@@ -124,8 +146,11 @@ def gpx_document(collection: Data, root: str) -> str:
             rte = _sub(gpx, "rte")
             title = f"{page['title']}: " if several or len(_runs(page)) > 1 else ""
             _sub(rte, "name", f"{title}legs {run[0]['order']}–{run[-1]['order']}")
+            budget = DESC_LIMIT // len(run)
+            page_url = root + page["url"]
             lines = [
-                f"Leg {leg['order']}: {leg['label']}. {leg['summary']}\n{quotes_text(leg, root)}"
+                f"Leg {leg['order']}: {leg['label']}. {leg['summary']}\n"
+                + quotes_text(leg, root, f"{page_url}#leg-{leg['order']}", budget)
                 for leg in run
             ]
             lines += [
@@ -141,7 +166,11 @@ def gpx_document(collection: Data, root: str) -> str:
             for place in [places[run[0]["from"]]] + [places[leg["to"]] for leg in run]:
                 rtept = _point(rte, "rtept", place)
                 _sub(rtept, "name", place["name"])
-                _sub(rtept, "desc", point_note(place) + "\n" + quotes_text(place, root))
+                _sub(
+                    rtept,
+                    "desc",
+                    point_note(place) + "\n" + quotes_text(place, root, root + collection["url"]),
+                )
                 _links(rtept, place, root)
                 _sub(rtept, "type", point_type(place))
     ET.indent(gpx, space=" ")

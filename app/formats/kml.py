@@ -202,7 +202,7 @@ def kml_document(collection: Data, root: str) -> str:
             place["name"],
             "place-area" if place["approximate"] else "place-point",
             description + quotes_html(place, root),
-            {"precision": place["precision"], "kind": place["kind"]},
+            {"place": place["slug"], "precision": place["precision"], "kind": place["kind"]},
             geometry,
         )
     several = len(collection["journeys"]) > 1
