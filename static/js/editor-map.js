@@ -143,12 +143,18 @@
     showAnchor(true);
     showArea();
     lookupStatus.textContent = lookup.dataset.msgChosen;
-    status.textContent = "Anchor set to " + lat.value + ", " + lon.value;
+    status.textContent = lookup.dataset.msgAnchor + " " + lat.value + ", " + lon.value;
+  }
+
+  function kindLabel(kind) {  // the kind as the form's own (translated) choice says it
+    const select = document.getElementById("f-kind");
+    const option = select && Array.from(select.options).find((o) => o.value === kind);
+    return option ? option.textContent : kind;
   }
 
   function label(candidate) {
     const names = [candidate.name_en, candidate.name_ko].filter(Boolean).join(" / ");
-    return names + " — " + candidate.kind + ", " + candidate.lat.toFixed(4) + ", " +
+    return names + " — " + kindLabel(candidate.kind) + ", " + candidate.lat.toFixed(4) + ", " +
       candidate.lon.toFixed(4) + " (" + candidate.address + ")";
   }
 
