@@ -132,12 +132,14 @@ def test_an_editor_builds_a_journey_from_a_new_article_in_the_browser(browser, s
 
         # The journey.
         page.goto(url + "/edit/journeys/new")
-        page.get_by_label("Title").fill("Min-ji's escape across the hills")
+        page.get_by_label("Title", exact=True).fill("Min-ji's escape across the hills")
         page.get_by_label("Slug (in its address)").fill("min-ji")
-        page.get_by_label("Who").fill("Min-ji")
+        page.get_by_label("Who", exact=True).fill("Min-ji")
         page.get_by_label("Outcome", exact=True).select_option("reached-safety")
         page.get_by_label("Outcome, in words").fill("Reached China")
-        page.get_by_label("Summary").fill("Min-ji walked to the river and crossed into China.")
+        page.get_by_label("Summary", exact=True).fill(
+            "Min-ji walked to the river and crossed into China."
+        )
         page.get_by_role("button", name="Create the journey").click()
         expect(page.locator("h1")).to_have_text("Edit Min-ji's escape across the hills")
 
@@ -160,14 +162,14 @@ def test_an_editor_builds_a_journey_from_a_new_article_in_the_browser(browser, s
         expect(page.locator("#f-cite_quote")).to_have_value("walked to the river at night")
         page.get_by_label("From", exact=True).select_option(label="Hyesan (hyesan)")
         page.get_by_label("To", exact=True).select_option(label="Changbai (changbai)")
-        page.get_by_label("Summary").fill("From Hyesan to the river, then Changbai.")
+        page.get_by_label("Summary", exact=True).fill("From Hyesan to the river, then Changbai.")
         page.get_by_role("button", name="Add the leg").click()
         expect(page.locator(".edit-legs li")).to_have_count(1)
 
         # Leg 2: Changbai into China (a seeded place), the quote pasted.
         page.get_by_role("link", name="Add a leg").click()
         page.get_by_label("To", exact=True).select_option(label="China (china)")
-        page.get_by_label("Summary").fill("By bus deep into China.")
+        page.get_by_label("Summary", exact=True).fill("By bus deep into China.")
         page.locator("#f-cite_source").select_option("hills")
         page.locator("#f-cite_quote").fill("From Changbai she took a bus deep into China")
         page.get_by_role("button", name="Add the leg").click()
