@@ -174,6 +174,18 @@ NOMINATIM_ANSWERS = {
             "boundingbox": ["17.8", "18.1", "102.4", "102.8"],
         }
     ],
+    "ban sop ruak": [
+        {
+            "osm_type": "node",
+            "osm_id": 103,
+            "lat": "20.3544",
+            "lon": "100.0807",
+            "class": "place",
+            "type": "hamlet",
+            "display_name": "Ban Sop Ruak, Chiang Saen, Thailand",
+            "namedetails": "not a mapping",
+        }
+    ],
     "hanoi": [
         {
             "place_id": 2,
@@ -310,6 +322,19 @@ def test_nominatim_answers_are_cached_and_a_second_lookup_asks_no_one(
     assert request["query"]["format"] == "json"
     assert request["query"]["accept-language"] == "ko"
     assert request["query"]["namedetails"] == "1"
+
+
+def test_an_unexpected_online_answer_is_shown_as_it_is(tmp_path: Path, stand_in: StandIn) -> None:
+    app = online_app(tmp_path, stand_in.url)
+    with app.app_context():
+        [candidate] = lookup("Ban Sop Ruak").results
+    assert (candidate.name, candidate.name_en, candidate.name_ko) == (
+        "Ban Sop Ruak",
+        "Ban Sop Ruak",
+        None,
+    )
+    assert candidate.kind == "hamlet", "a kind the atlas does not have is not renamed"
+    assert (candidate.lat, candidate.lon) == (20.3544, 100.0807)
 
 
 def test_an_empty_online_answer_is_cached_too(tmp_path: Path, stand_in: StandIn) -> None:

@@ -110,11 +110,14 @@ _OSM_KINDS = {
 
 def _online_candidate(location: Location, language: str) -> Candidate:
     raw = location.raw
-    details = raw.get("namedetails") or {}
+    details = raw.get("namedetails")
+    if not isinstance(details, dict):  # what a third party sends is checked, not trusted
+        details = {}
     first = str(location.address).split(",")[0].strip()
-    name_en = details.get("name:en") or (first if language == "en" else None)
-    name_ko = details.get("name:ko") or (first if language == "ko" else None)
-    kind = _OSM_KINDS.get(str(raw.get("addresstype") or raw.get("type") or ""), "region")
+    name_en = str(details.get("name:en") or "") or (first if language == "en" else None)
+    name_ko = str(details.get("name:ko") or "") or (first if language == "ko" else None)
+    osm_kind = str(raw.get("addresstype") or raw.get("type") or "")
+    kind = _OSM_KINDS.get(osm_kind, osm_kind)  # an unmapped kind is shown, never guessed
     return Candidate(
         provider=NOMINATIM,
         id=f"{raw.get('osm_type', '')}/{raw.get('osm_id', raw.get('place_id', ''))}",
