@@ -614,3 +614,40 @@ def test_a_csv_cell_that_a_spreadsheet_would_compute_starts_with_an_apostrophe()
         "a=b",
         "",
     ]
+
+
+# ---------------------------------------------------------------- the static copy
+
+
+def test_the_static_copy_keeps_the_downloads_names_and_links_them_relatively(seeded_app, tmp_path):
+    """Rendered and rewritten by the export's own code: the files keep their names, their
+    links lead to the copy's files (the quoted words' pages), and GDAL still reads them."""
+    from app.export.paths import BASE_URL, Page
+    from app.export.site import ExportReport, _rewrite
+
+    client = seeded_app.test_client()
+    home = client.get("/?classroom=0", base_url=BASE_URL).get_data(as_text=True)
+    found: list[Page] = []
+    _rewrite(home, Page("/", False), found, ExportReport())
+    files = {page.file for page in found}
+    assert {"atlas.geojson", "atlas.kml", "atlas.gpx", "atlas.csv", "annotations.jsonld"} <= files
+    journey = client.get("/journeys/roh-family?classroom=0", base_url=BASE_URL).text
+    found = []
+    _rewrite(journey, Page("/journeys/roh-family", False), found, ExportReport())
+    assert {f"journeys/roh-family.{ext}" for ext in ("kml", "gpx", "csv")} <= {
+        page.file for page in found
+    }
+    for ext, layers in (("kml", KML_LAYERS), ("gpx", sorted(GPX_LAYERS))):
+        here = Page(f"/journeys/roh-family.{ext}", False)
+        body = client.get(here.request, base_url=BASE_URL).get_data(as_text=True)
+        found = []
+        report = ExportReport()
+        rewritten = _rewrite(body, here, found, report)
+        assert not report.unexportable_links
+        assert "atlas.export" not in rewritten
+        assert found and all(
+            p.file.startswith("sources/") or p.file == "journeys/roh-family.html" for p in found
+        )
+        path = tmp_path / here.file.replace("/", "__")
+        path.write_text(rewritten, "utf-8")
+        assert sorted(ogr_counts(path)) == sorted(layers)
