@@ -214,3 +214,63 @@ def test_the_checks_catch_a_badly_built_page():
     ):
         assert expected in found, (expected, found)
     assert map_problems(page) == ["no map on the page"]
+
+
+def text(element: Any) -> str:
+    return " ".join(element.text_content().split())
+
+
+@pytest.mark.parametrize("slug", ["roh-family", "soyeon-lee", "general-route"])
+def test_the_itinerary_tells_the_journey_without_the_map(atlas, slug):
+    """A screen reader user learns from the text alone, per leg: from -> to, whether the
+    route is told, its distance (and the total), its hazards with their place or that
+    the place is not told, and its quotes linked to their passages; and every place with
+    how precisely it is known and whether the map draws it as an area."""
+    client = atlas.test_client()
+    journey = client.get(f"/journeys/{slug}.json?lang=en").get_json()
+    page = lxml_html.document_fromstring(
+        client.get(f"/journeys/{slug}?lang=en").get_data(as_text=True)
+    )
+    hazards = {h["slug"]: h for h in journey["hazards"]}
+    assert journey["legs"], slug
+    for leg in journey["legs"]:
+        item = page.get_element_by_id(leg["id"])
+        words = text(item)
+        assert f"{leg['from_name']} → {leg['to_name']}" in words, words
+        if leg["route"] == "known":
+            assert f"{leg['distance_km']:,.0f}\xa0km" in item.text_content(), words
+        else:
+            assert "Route not told by the sources" in words and " km" not in words, words
+        for slug_ in leg["hazards"]:
+            hazard = hazards[slug_]
+            assert item.xpath(f".//a[@href='#hazard-{slug_}']"), (leg["id"], slug_)
+            place = hazard["place_name"] if hazard["place"] else "place not told"
+            assert f"{hazard['name']} ({place})" in words, (leg["id"], words)
+        links = set(item.xpath(".//figcaption/a/@href"))
+        for citation in leg["citations"]:
+            assert citation["url"] in links, (leg["id"], citation["url"])
+            assert " ".join(citation["quote"].split()) in words, citation["quote"]
+    total = text(page.find_class("itinerary-total")[0])
+    if journey["distance_km"] is None:
+        assert "not told" in total, total
+    else:
+        assert f"{journey['distance_km']:,.0f} km" in total.replace("\xa0", " "), total
+
+    table = page.find_class("places-table")[0]
+    assert table.xpath("caption") and table.xpath("thead/tr/th[@scope='col']")
+    rows = {row.get("id"): row for row in table.xpath("tbody/tr")}
+    assert set(rows) == {f"place-{p['slug']}" for p in journey["places"]}
+    for place in journey["places"]:
+        row = rows[f"place-{place['slug']}"]
+        assert text(row.xpath("th[@scope='row']")[0]) == place["name"]
+        words = text(row)
+        assert place["precision_label"] in words, words
+        kind = (place["area"] or {}).get("kind") if place["approximate"] else None
+        expected = {
+            "line": "a wide band",
+            "natural_earth": "a shaded area, not a pin",
+            "circle": "a shaded area, not a pin",
+        }.get(kind or "", "a point" if place["anchor"] else "not drawn")
+        assert expected in words, (place["slug"], words)
+        stops = [str(s["number"]) for s in journey["stops"] if s["place"] == place["slug"]]
+        assert text(row.xpath("td")[0]) == (", ".join(stops) or "—")
