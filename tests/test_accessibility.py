@@ -399,3 +399,41 @@ def test_the_map_is_operable_by_keyboard(browser, server, lang):
         assert page.evaluate(FOCUSED)["key"] == walk[-1]
     finally:
         context.close()
+
+
+LIVE_REGION = """() => {
+    const region = document.getElementById("deck-status");
+    const style = getComputedStyle(region);
+    return {
+        live: region.getAttribute("aria-live"),
+        hiddenFromAT: Boolean(region.closest("[hidden], [aria-hidden='true']"))
+            || style.display === "none" || style.visibility === "hidden",
+        text: region.textContent.trim(),
+    };
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_presentation_announces_each_new_slide(browser, server, lang):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(with_lang(server.url + "/present/journeys/roh-family", lang))
+        page.wait_for_function("() => window.atlasPresent && window.atlasPresent.current === 1")
+        count = page.locator("article.slide").count()
+        assert count >= 3
+        before = page.evaluate(LIVE_REGION)
+        assert before["live"] == "polite" and not before["hiddenFromAT"], before
+        for n in (2, 3):
+            page.keyboard.press("PageDown")
+            expect(page.locator(f"#slide-{n}")).to_be_visible()
+            heading = " ".join(page.locator(f"#slide-{n}-h").text_content().split())
+            status = page.locator("#deck-status")
+            expect(status).to_contain_text(heading)
+            said = page.evaluate(LIVE_REGION)["text"]
+            print(f"\n[{lang}] slide {n} announced: {said!r}")
+            assert f"{n}" in said and f"{count}" in said, said
+            if lang == "en":
+                assert said.startswith(f"Slide {n} of {count}"), said
+    finally:
+        context.close()
