@@ -43,6 +43,8 @@ class Operation:
     translated: bool = True
     extra_headers: tuple[str, ...] = ()  # names in HEADERS, on the success answer
     error_media_type: str = JSON
+    # Needs a logged-in editor's session cookie (the editor's own JSON).
+    editors_only: bool = False
     description: str = ""
 
 
@@ -184,6 +186,19 @@ OPERATIONS: tuple[Operation, ...] = (
         translated=False,
     ),
     Operation(
+        "/edit/geocode",
+        "editor.place_lookup",
+        "editor",
+        "Candidates for a place name (the place form's Look up): editors only",
+        "GeocodeLookup",
+        parameters=("q", "geocode_lang", "online"),
+        errors={400: "Error", 401: "Error", 403: "Error"},
+        translated=False,
+        editors_only=True,
+        description="Anonymous: a redirect to the login page (302), or 401 for a request "
+        "that prefers JSON; logged in without the editor role: 403. No `q`: 400.",
+    ),
+    Operation(
         "/openapi.json",
         "api.openapi",
         "meta",
@@ -245,6 +260,12 @@ def database_examples(host_url: str, script_root: str) -> Examples:
         journey_url=f"{base}/journeys/{first}" if first else None,
         embed_url=f"{base}/embed/journeys/{first}" if first else None,
     )
+
+
+# A text with something besides whitespace (what Python's str.split() drops).
+NOT_ONLY_SPACE = (
+    "[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
 
 
 def _slug(what: str, slugs: list[str]) -> Schema:
@@ -311,6 +332,28 @@ def parameters(ex: Examples) -> dict[str, Schema]:
             "description": "Only json is implemented (another format answers 501).",
             "schema": {"type": "string", "enum": ["json"], "default": "json"},
         },
+        "q": {
+            "name": "q",
+            "in": "query",
+            "required": True,
+            "description": "The place name to look up, in English or Korean (at most 200 "
+            "characters are used; empty answers 400).",
+            "schema": {"type": "string", "pattern": NOT_ONLY_SPACE, "examples": ["Hyesan", "혜산"]},
+        },
+        "geocode_lang": {
+            "name": "lang",
+            "in": "query",
+            "description": "The language of the candidates' names: en or ko (anything else "
+            "gives English).",
+            "schema": {"type": "string", "examples": ["en", "ko"]},
+        },
+        "online": {
+            "name": "online",
+            "in": "query",
+            "description": "1 asks the online geocoder (when configured), 0 the offline "
+            "gazetteer only; anything else keeps the atlas's setting.",
+            "schema": {"type": "string", "examples": ["0", "1"]},
+        },
         **{
             name: {
                 "name": name,
@@ -335,6 +378,11 @@ HEADERS: dict[str, Schema] = {
         "required": True,
         "schema": {"type": "string", "enum": ["nosniff"]},
     },
+    "Location": {
+        "description": "The login page, with the page asked for as `next`.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
     "Access-Control-Allow-Origin": {
         "description": "oEmbed answers are public: any site's page may ask for them.",
         "required": True,
@@ -351,7 +399,10 @@ def _headers(names: tuple[str, ...]) -> dict[str, Schema]:
 REASONS = {
     200: "OK",
     204: "No content",
+    302: "Found: anonymous, sent to the login page",
     400: "Bad request: a parameter has a value the atlas does not accept",
+    401: "Login required",
+    403: "Forbidden: the account lacks the role",
     404: "Not found",
     501: "Not implemented",
 }
@@ -378,6 +429,11 @@ def _operation(op: Operation) -> Schema:
             "headers": _headers(()),
             "content": {media_type: body},
         }
+    if op.editors_only:
+        responses["302"] = {
+            "description": REASONS[302],
+            "headers": {**_headers(()), "Location": {"$ref": "#/components/headers/Location"}},
+        }
     out: Schema = {
         "operationId": op.endpoint.replace(".", "_"),
         "tags": [op.tag],
@@ -385,6 +441,8 @@ def _operation(op: Operation) -> Schema:
         "responses": responses,
         "x-flask-endpoint": op.endpoint,
     }
+    if op.editors_only:
+        out["security"] = [{"editor_session": []}]
     if op.description:
         out["description"] = op.description
     if params:
@@ -399,8 +457,9 @@ def app_version() -> str:
         return "0+unknown"
 
 
-def openapi_document(server: str, examples: Examples) -> dict[str, Any]:
-    """`server`: the atlas's root path as the client sees it ("/" or a prefix)."""
+def openapi_document(server: str, examples: Examples, session_cookie: str) -> dict[str, Any]:
+    """`server`: the atlas's root path as the client sees it ("/" or a prefix);
+    `session_cookie`: the name of the login session's cookie."""
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -424,6 +483,7 @@ def openapi_document(server: str, examples: Examples) -> dict[str, Any]:
                 ("embed", "Embedding a journey map in another site"),
                 ("downloads", "The atlas in open formats (GeoJSON, JSON-LD, KML, GPX, CSV)"),
                 ("history", "Every recorded change"),
+                ("editor", "What the editor's forms ask for (editors only)"),
                 ("meta", "About the atlas itself"),
             )
         ],
@@ -432,5 +492,13 @@ def openapi_document(server: str, examples: Examples) -> dict[str, Any]:
             "schemas": component_schemas(),
             "parameters": parameters(examples),
             "headers": HEADERS,
+            "securitySchemes": {
+                "editor_session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": session_cookie,
+                    "description": "The session of an editor logged in through /login.",
+                }
+            },
         },
     }

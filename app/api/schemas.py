@@ -595,6 +595,33 @@ def _pages() -> dict[str, Schema]:
             },
             {"created": {"type": "string", "format": "date-time"}},
         ),
+        # The editor's place lookup (app/geocoding): candidates from either geocoder.
+        "GeocodeLookup": obj(
+            {
+                "query": STRING,
+                "language": enum(("en", "ko")),
+                "provider": enum(("offline", "nominatim")),
+                "cached": BOOLEAN,
+                "results": array(
+                    obj(
+                        {
+                            "provider": enum(("offline", "nominatim")),
+                            "id": STRING,
+                            "name": STRING,
+                            "name_en": TEXT_OR_NULL,
+                            "name_ko": TEXT_OR_NULL,
+                            "kind": STRING,
+                            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                            "address": STRING,
+                        },
+                        {"country": TEXT_OR_NULL, "natural_earth": TEXT_OR_NULL},
+                    )
+                ),
+                "message": TEXT_OR_NULL,
+                "failure": nullable(enum(("timeout", "unreachable", "error", "not-configured"))),
+            }
+        ),
         "Error": obj({"error": STRING}, {"message": STRING, "known": array(obj({}))}),
         # An unknown slug: what was asked for, and what does exist.
         "NotFound": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from ..pages.cache import cached
 from ..views.rendering import json_response
@@ -17,6 +17,10 @@ def openapi() -> Response:
     host, root = request.host_url, request.script_root
     document = cached(
         ("openapi", host),
-        lambda: openapi_document(root or "/", database_examples(host, root)),
+        lambda: openapi_document(
+            root or "/",
+            database_examples(host, root),
+            current_app.config["SESSION_COOKIE_NAME"],
+        ),
     )
     return json_response(document)
