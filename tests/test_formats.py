@@ -195,6 +195,7 @@ def expected(app: Flask) -> dict[str, Any]:
             "citations": {
                 c.key: (c.exact, c.prefix, c.suffix, c.start_pos, c.end_pos) for c in citations
             },
+            "notes": {c.key: c.sensitivity for c in citations},
             "anchors": {p.slug: (p.anchor_lon, p.anchor_lat) for p in all_places if _anchored(p)},
             "hazard_places": {h.name: h.place.slug for h in hazards if _anchored(h.place)},
             "legs": {
@@ -373,11 +374,13 @@ def test_csv_has_one_row_per_citation_with_the_quote_verbatim(files, facts):
             exact = citations[row["citation_key"]][0]
             assert row["quote"] == ("'" + exact if exact[:1] in "=+-@\t\r" else exact)
             assert row["subject_type"] in {"journey", "leg", "place", "hazard"}
+            assert row["content_notes"] == facts["notes"][row["citation_key"]]
             assert row["link"].startswith("http://localhost/sources/" + row["source"] + "?cite=")
             assert row["link"].endswith("#p-" + row["passage"])
             if slug != "atlas":
                 assert row["journey"] == slug
     print("\nCSV rows (citations):", counts)
+    assert any(facts["notes"].values())  # some quotes carry content notes
 
 
 # ---------------------------------------------------------------- Web Annotations
@@ -413,7 +416,8 @@ def check_annotations(document: dict[str, Any], citations: dict[str, tuple[Any, 
         assert "http://purl.org/dc/terms/created" in item
         (target,) = item[OA + "hasTarget"]
         assert target["@type"] == [OA + "SpecificResource"]
-        assert target[OA + "hasSource"][0]["@id"].startswith("http://localhost/sources/")
+        source = urlsplit(target[OA + "hasSource"][0]["@id"])
+        assert source.scheme == "http" and source.path.startswith("/sources/")
         found = {s["@type"][0]: s for s in target[OA + "hasSelector"]}
         selectors += len(target[OA + "hasSelector"])
         quote = found[OA + "TextQuoteSelector"]
@@ -651,3 +655,56 @@ def test_the_static_copy_keeps_the_downloads_names_and_links_them_relatively(see
         path = tmp_path / here.file.replace("/", "__")
         path.write_text(rewritten, "utf-8")
         assert sorted(ogr_counts(path)) == sorted(layers)
+
+
+# ---------------------------------------------------------------- in the browser
+
+
+@pytest.mark.browser
+def test_a_reader_downloads_the_files_from_the_pages_and_gdal_reads_them(
+    page_watch, live_server, facts, tmp_path
+):
+    """Chromium: the journey page's Data section and the home page's Download section
+    show the links; clicking each downloads a file GDAL (or csv, or pyld) reads whole."""
+    page, watch = page_watch
+    slug = next(iter(facts["journeys"]))
+    want = facts["journeys"][slug]
+    page.goto(f"{live_server.url}/journeys/{slug}")
+    section = page.locator("section.downloads")
+    for name, check in (
+        ("KML for Google Earth", lambda p: ogr_counts(p) == want["kml"]),
+        ("GPX route", lambda p: ogr_counts(p) == want["gpx"]),
+        ("CSV of every quote", lambda p: len(read_csv(p)) == want["csv"]),
+    ):
+        link = section.get_by_role("link", name=name)
+        assert link.is_visible(), name
+        with page.expect_download() as info:
+            link.click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        assert path.name.startswith(slug), path.name
+        assert check(path), name
+    page.goto(f"{live_server.url}/")
+    section = page.locator("section.downloads")
+    atlas = facts["atlas"]
+    for name, check in (
+        ("GeoJSON", lambda p: list(ogr_counts(p).values()) == [atlas["geojson"]]),
+        ("KML for Google Earth", lambda p: ogr_counts(p) == atlas["kml"]),
+        ("GPX routes", lambda p: ogr_counts(p) == atlas["gpx"]),
+        ("CSV of every quote", lambda p: len(read_csv(p)) == atlas["csv"]),
+        (
+            "W3C Web Annotations",
+            lambda p: (
+                check_annotations(json.loads(p.read_text("utf-8")), facts["citations"])
+                == len(facts["citations"])
+            ),
+        ),
+    ):
+        link = section.get_by_role("link", name=name)
+        assert link.is_visible(), name
+        with page.expect_download() as info:
+            link.click()
+        path = tmp_path / ("atlas-" + info.value.suggested_filename)
+        info.value.save_as(path)
+        assert check(path), name
+    watch.assert_clean()

@@ -117,6 +117,9 @@ def cited_records() -> list[Data]:
                 "source_url": url_for("sources.show", slug=c.source.slug),
                 "passage": c.passage.number,
                 "quote": c.exact,
+                # Content notes (app/vocabulary.py SENSITIVITY_TAGS): a download carries
+                # every quote, so it says which ones a classroom would hide.
+                "sensitivity": c.sensitivity_tags,
                 "prefix": c.prefix,
                 "suffix": c.suffix,
                 "start": c.start_pos,

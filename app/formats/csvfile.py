@@ -27,6 +27,7 @@ COLUMNS = (
     "source_name",
     "passage",  # passage number in the source (p-N)
     "quote",  # verbatim
+    "content_notes",  # the quote's content-note tags, comma-separated (classroom use)
     "citation_key",
     "link",  # the quoted words marked in their passage (last: a URL ends the line)
 )
@@ -52,6 +53,7 @@ def _row(record: Data, journey: str, root: str) -> list[str]:
         record["source_name"],
         record["passage"],
         record["quote"],
+        ",".join(record["sensitivity"]),
         record["key"],
         root + record["url"],
     ]
