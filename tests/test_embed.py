@@ -902,6 +902,8 @@ def sample_values(app: Flask, rule: Any) -> dict[str, str]:
             values[name] = "journey" if name == "entity" else "leg"
         elif name.endswith("_id"):
             values[name] = "1"
+        elif name == "code":  # the language switch
+            values[name] = "ko"
         else:
             pytest.fail(f"{rule.rule}: give the header test a real value for <{name}>")
     return values
@@ -931,7 +933,7 @@ def test_every_route_but_embeds_and_presentations_refuses_to_be_framed(seeded_ap
     checked = 0
     for url in urls:
         response = client.get(url)
-        if url.startswith("/settings/"):  # the classroom toggle redirects back
+        if url.startswith(("/settings/", "/language/")):  # the toggles redirect back
             assert response.status_code == 303, f"{url}: {response.status_code}"
         elif url.startswith("/history/journey/by-slug/"):  # to the journey's history by id
             assert re.fullmatch(r"/history/journey/[0-9]+", response.headers["Location"]), url

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,7 +33,7 @@ def find_user(session: Session, name: str) -> User | None:
 def get_user(session: Session, name: str) -> User:
     user = find_user(session, name)
     if user is None:
-        raise AccountError(f"There is no account {normalise_name(name)!r}.")
+        raise AccountError(_("There is no account %(name)s.", name=repr(normalise_name(name))))
     return user
 
 
@@ -44,13 +45,15 @@ def create_user(session: Session, name: str, role: str, password: str) -> User:
     name = normalise_name(name)
     if not NAME_PATTERN.fullmatch(name):
         raise AccountError(
-            "A name has 1 to 80 characters: letters a-z, digits, '.', '_', '@', '-' "
-            "(starting with a letter or digit)."
+            _(
+                "A name has 1 to 80 characters: letters a-z, digits, '.', '_', '@', '-' "
+                "(starting with a letter or digit)."
+            )
         )
     if role not in ROLES:
-        raise AccountError(f"A role is one of {', '.join(ROLES)}.")
+        raise AccountError(_("A role is one of %(roles)s.", roles=", ".join(ROLES)))
     if find_user(session, name) is not None:
-        raise AccountError(f"The account {name!r} exists already.")
+        raise AccountError(_("The account %(name)s exists already.", name=repr(name)))
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)

@@ -4,6 +4,7 @@ set a new password. Admins only."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..extensions import db
@@ -18,7 +19,7 @@ bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 def _page(status: int = 200, **context: object) -> Response:
     body = render_template(
         "auth/users.html",
-        data={"title": "Accounts"},
+        data={"title": _("Accounts")},
         users=all_users(db.session()),
         roles=ROLES,
         me=current_user(),
@@ -47,7 +48,7 @@ def _locked_user(user_id: int) -> User:
 def _new_password() -> str:
     password = request.form.get("password", "")
     if password != request.form.get("confirm", ""):
-        raise AccountError("The two passwords differ.")
+        raise AccountError(_("The two passwords differ."))
     return password
 
 
@@ -72,7 +73,7 @@ def create() -> Response:
             user = create_user(session, name, role, _new_password())
     except AccountError as exc:
         return _page(422, error=str(exc), form={"name": name, "role": role})
-    return _done(f"Created the {user.role} account {user.name}.")
+    return _done(_("Created the %(role)s account %(name)s.", role=user.role, name=user.name))
 
 
 @bp.post("/<int:user_id>/disable")
@@ -80,10 +81,10 @@ def create() -> Response:
 def disable(user_id: int) -> Response:
     user = _user(user_id)
     if user is current_user():
-        return _page(422, error="You cannot disable your own account.")
+        return _page(422, error=_("You cannot disable your own account."))
     with write_transaction():
         set_disabled(_locked_user(user_id), True)
-    return _done(f"Disabled {user.name}; their sessions have ended.")
+    return _done(_("Disabled %(name)s; their sessions have ended.", name=user.name))
 
 
 @bp.post("/<int:user_id>/enable")
@@ -92,7 +93,7 @@ def enable(user_id: int) -> Response:
     user = _user(user_id)
     with write_transaction():
         set_disabled(_locked_user(user_id), False)
-    return _done(f"Enabled {user.name}.")
+    return _done(_("Enabled %(name)s.", name=user.name))
 
 
 @bp.post("/<int:user_id>/password")
@@ -106,4 +107,4 @@ def reset_password(user_id: int) -> Response:
         return _page(422, error=f"{user.name}: {exc}")
     if user is current_user():
         login_user(user)  # keep this session; every other one has ended
-    return _done(f"Set a new password for {user.name}; their sessions have ended.")
+    return _done(_("Set a new password for %(name)s; their sessions have ended.", name=user.name))

@@ -12,6 +12,7 @@ from functools import cache
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask_babel import gettext as _
 
 MEMORY_KIB = 19456
 TIME_COST = 2
@@ -61,7 +62,7 @@ def password_problem(password: str) -> str | None:
     """Why a new password is refused, or None (ASVS: at least 12 characters, any
     characters allowed, no composition rules)."""
     if len(password) < MIN_LENGTH:
-        return f"A password needs at least {MIN_LENGTH} characters."
+        return str(_("A password needs at least %(n)s characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        return f"A password has at most {MAX_LENGTH} characters."
+        return str(_("A password has at most %(n)s characters.", n=MAX_LENGTH))
     return None

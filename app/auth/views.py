@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from ..extensions import db
@@ -19,6 +21,11 @@ bp = Blueprint("auth", __name__)
 FAILED = "Wrong name or password, or the account cannot log in."
 
 
+def failed_message() -> str:
+    """FAILED in the reader's language."""
+    return str(_("Wrong name or password, or the account cannot log in."))
+
+
 def client_address() -> str:
     return request.remote_addr or "unknown"
 
@@ -26,7 +33,7 @@ def client_address() -> str:
 def _page(status: int = 200, **context: object) -> Response:
     body = render_template(
         "auth/login.html",
-        data={"title": "Log in"},
+        data={"title": _("Log in")},
         next=local_path(request.values.get("next")) or "",
         user=current_user(),
         **context,
@@ -50,8 +57,11 @@ def login() -> Response:
         minutes = -(-attempt.retry_after // 60)
         response = _page(
             429,
-            error=f"Too many failed logins. Try again in {minutes} minute"
-            f"{'' if minutes == 1 else 's'}.",
+            error=ngettext(
+                "Too many failed logins. Try again in %(num)d minute.",
+                "Too many failed logins. Try again in %(num)d minutes.",
+                minutes,
+            ),
             name=name,
         )
         response.headers["Retry-After"] = str(attempt.retry_after)
@@ -66,7 +76,7 @@ def login() -> Response:
         password if not too_long else "",
     )
     if user is None or user.disabled or not matches:
-        return _page(200, error=FAILED, name=name)
+        return _page(200, error=failed_message(), name=name)
 
     # Parameters changed: upgrade the hash (computed before the write lock is taken).
     new_hash = hash_password(password) if needs_rehash(user.password_hash) else None

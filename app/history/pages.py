@@ -7,6 +7,8 @@ from collections import defaultdict
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
@@ -22,6 +24,31 @@ _LIVE_PAGES = {
     "source": lambda s: url_for("sources.show", slug=s["slug"]),
     "hazard": lambda s: url_for("hazards.index", _anchor=f"hazard-{s['slug']}"),
 }
+
+
+# What the pages call each kind of record and each change (the JSON keeps the codes).
+ENTITY_LABELS = {
+    "source": _l("source"),
+    "passage": _l("passage"),
+    "place": _l("place"),
+    "journey": _l("journey"),
+    "leg": _l("leg"),
+    "hazard": _l("hazard"),
+    "discrepancy": _l("discrepancy"),
+    "discrepancy_side": _l("discrepancy side"),
+    "discrepancy_subject": _l("discrepancy subject"),
+    "citation": _l("citation"),
+}
+ACTION_LABELS = {
+    "create": _l("create"),
+    "update": _l("update"),
+    "delete": _l("delete"),
+    "restore": _l("restore"),
+}
+
+
+def entity_label(entity: str) -> str:
+    return str(ENTITY_LABELS.get(entity, entity.replace("_", " ")))
 
 
 class HistoryNotFound(LookupError):
@@ -41,6 +68,7 @@ def _version_data(v: ContentVersion, fields: list[str], latest: int) -> Data:
     return {
         "version": v.version,
         "action": v.action,
+        "action_label": str(ACTION_LABELS.get(v.action, v.action)),
         "actor": v.actor,
         "user_id": v.user_id,
         "at": jsonable(v.at),  # ISO 8601 in UTC
@@ -74,8 +102,9 @@ def history_page(entity: str, entity_id: int) -> Data:
     name = label(entity, last_known)
     live = _LIVE_PAGES.get(entity)
     return {
-        "title": f"History of {name}",
+        "title": _("History of %(name)s", name=name),
         "entity": entity,
+        "entity_label": entity_label(entity),
         "id": entity_id,
         "name": name,
         "exists": current is not None,
@@ -104,6 +133,7 @@ def _children(entity: str, entity_id: int) -> list[Data]:
                 found.append(
                     {
                         "entity": child,
+                        "entity_label": entity_label(child),
                         "id": ident,
                         "name": label(child, snap),
                         "url": history_url(child, ident),
@@ -135,6 +165,7 @@ def deleted_page() -> Data:
         records.append(
             {
                 "entity": entity,
+                "entity_label": entity_label(entity),
                 "id": ident,
                 "name": label(entity, _load(v.before)),
                 "version": v.version,
@@ -149,11 +180,16 @@ def deleted_page() -> Data:
                 # when that one is restored.
                 "part_of": None
                 if root == (entity, ident)
-                else {"entity": root[0], "id": root[1], "url": history_url(*root)},
+                else {
+                    "entity": root[0],
+                    "entity_label": entity_label(root[0]),
+                    "id": root[1],
+                    "url": history_url(*root),
+                },
             }
         )
     return {
-        "title": "Deleted records",
+        "title": _("Deleted records"),
         "records": records,
         "links": {"html": url_for("history.deleted"), "json": url_for("history.deleted_json")},
     }

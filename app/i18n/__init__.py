@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, Flask, g, redirect, request, url_for
-from flask_babel import Babel, format_decimal
+from flask import Blueprint, Flask, has_request_context, redirect, request, url_for
+from flask_babel import Babel, format_decimal, refresh
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 LANGUAGES = ("en", "ko")
@@ -22,17 +24,30 @@ PARAM = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # How each language names itself on the switch (in its own language and script).
 NATIVE_NAMES = {"ko": "한국어", "en": "English"}
+_CHOSEN = "atlas.language"
+
+# Account roles as the pages name them (the stored codes stay English).
+ROLE_LABELS = {"editor": _l("editor"), "admin": _l("admin")}
 
 babel = Babel()
 bp = Blueprint("language", __name__)
 
 
 def requested_language() -> str | None:
-    """The language the URL or the cookie asks for, if any (not Accept-Language)."""
-    for asked in (request.args.get(PARAM), request.cookies.get(COOKIE)):
+    """The language the URL or the cookie asks for, if any (not Accept-Language).
+    Embeds (/embed/...) read no cookies: only their `?lang=` counts."""
+    cookie = None if request.blueprint == "embed" else request.cookies.get(COOKIE)
+    for asked in (request.args.get(PARAM), cookie):
         if asked in LANGUAGES:
             return asked
     return None
+
+
+def use_language(code: str) -> None:
+    """Build this response in `code` (e.g. oEmbed, for the language its URL names)."""
+    if code in LANGUAGES:
+        request.environ[_CHOSEN] = code
+        refresh()
 
 
 def url_language() -> str | None:
@@ -42,12 +57,16 @@ def url_language() -> str | None:
 
 
 def select_language() -> str:
-    chosen = getattr(g, "atlas_language", None)
+    """This request's language, chosen once. Kept on the request (its WSGI environ),
+    not on `g`: two requests made inside one application context share `g`."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    chosen = request.environ.get(_CHOSEN)
     if chosen is None:
         chosen = requested_language() or request.accept_languages.best_match(
             LANGUAGES, default=DEFAULT_LANGUAGE
         )
-        g.atlas_language = chosen
+        request.environ[_CHOSEN] = chosen
     return str(chosen)
 
 
@@ -94,15 +113,33 @@ def choose(code: str) -> Response:
     return response
 
 
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def english_mark() -> Markup:
+    """` lang="en"` for English content (quotes, the articles' names) on a page in
+    another language; nothing on an English page, whose markup stays as it was."""
+    return Markup(' lang="en"') if select_language() != "en" else Markup("")
+
+
+def own_language_mark() -> Markup:
+    """` lang="<page language>"` for interface text inside English content, off English."""
+    language = select_language()
+    return Markup(' lang="{}"').format(language) if language != "en" else Markup("")
+
+
 def km_number(value: float) -> str:
     """A whole number of kilometres, grouped as the chosen language writes numbers."""
     return str(format_decimal(round(value), format="#,##0"))
 
 
 def vary_on_language(response: Response) -> Response:
-    """A page whose language came from the cookie or Accept-Language says so to caches."""
-    if getattr(g, "atlas_language", None) is not None and url_language() is None:
-        response.vary.add("Cookie")
+    """A page whose language came from the cookie or Accept-Language says so to caches
+    (not one whose ?lang= chose it: the URL alone decides that one)."""
+    if _CHOSEN in request.environ and url_language() is None:
+        if request.blueprint != "embed":  # embeds read no cookie
+            response.vary.add("Cookie")
         response.vary.add("Accept-Language")
     return response
 
@@ -111,8 +148,14 @@ def register(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_language)
     app.register_blueprint(bp)
+    # Flask-Babel keeps the locale on `g`, which two requests inside one application
+    # context share: each request chooses afresh.
+    app.before_request(refresh)
     app.after_request(vary_on_language)
     app.jinja_env.filters["km_number"] = km_number
+    app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["en"] = english_mark
+    app.jinja_env.globals["own_lang"] = own_language_mark
 
     @app.context_processor
     def language() -> dict[str, object]:

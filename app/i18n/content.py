@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context
-
-from . import DEFAULT_LANGUAGE, select_language
+from . import select_language
 
 FALLBACK = "fallback"
 
 
 def content_language() -> str:
     """The language page data is built in: the request's, English outside a request."""
-    return select_language() if has_request_context() else DEFAULT_LANGUAGE
+    return select_language()
 
 
 def translated(**fields: tuple[str | None, str | None]) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
+from flask_babel import force_locale, format_decimal
+from flask_babel import gettext as _
 from folium.plugins import Fullscreen, PolyLineTextPath
 
 from ..escaping import map_text
@@ -71,6 +73,8 @@ class MapOptions:
     height: str = "100%"
     # Classroom setting: quotes with content notes are shown only on request.
     classroom: bool = False
+    # The language of the map's interface text (its data arrive in it already).
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,14 @@ class MapParts:
 
 
 def located_by(place: Data) -> str:
-    who = "the sources" if place["provenance"] == "stated" else "editorial assumption"
-    return f"Located by: {who}"
+    if place["provenance"] == "stated":
+        return str(_("Located by: the sources"))
+    return str(_("Located by: editorial assumption"))
+
+
+def _fallback(item: Data, field: str) -> bool:
+    """The field is shown in English for want of Korean (app/i18n/content.py)."""
+    return field in item.get("fallback", ())
 
 
 def _popup(html: str) -> folium.Popup:
@@ -98,6 +108,9 @@ def _citation_context(item: Data, options: MapOptions) -> Data:
         "link_target": options.link_target,
         "link_rel": options.link_rel,
         "classroom": options.classroom,
+        "language": options.language,
+        # Quotes are the English articles' own words, never translations: say so.
+        "quote_label": options.language != "en",
     }
 
 
@@ -107,15 +120,18 @@ def _area_layer(place: Data, options: MapOptions) -> folium.map.Layer | None:
     popup = _popup(
         render(
             "popup.html",
-            kind=f"Place · {place['kind']}",
+            kind=_("Place · %(kind)s", kind=place.get("kind_label", place["kind"])),
             title=place["name"],
+            title_en=_fallback(place, "name"),
             summary=place["provenance_note"] if place["provenance"] == "editorial" else None,
+            # Editorial notes are written in English only.
+            summary_en=options.language != "en",
             facts=[located_by(place)],
             approximate=place["precision_label"],
             **_citation_context(place, options),
         )
     )
-    tooltip = folium.Tooltip(map_text(f"{place['name']} (approximate)"))
+    tooltip = folium.Tooltip(map_text(_("%(name)s (approximate)", name=place["name"])))
     if area["kind"] == "natural_earth" and area.get("geometry"):
         feature = {"type": "Feature", "properties": {}, "geometry": area["geometry"]}
         layer = folium.GeoJson(
@@ -146,7 +162,7 @@ def _area_layer(place: Data, options: MapOptions) -> folium.map.Layer | None:
 
 
 def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> folium.Marker:
-    title = f"Stop {stop['number']}: {place['name']}"
+    title = _("Stop %(n)s: %(name)s", n=stop["number"], name=place["name"])
     icon = folium.DivIcon(
         html=render(
             "stop_icon.html", number=stop["number"], approximate=place["approximate"], color=color
@@ -158,9 +174,11 @@ def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> fo
     popup = _popup(
         render(
             "popup.html",
-            kind="Stop",
+            kind=_("Stop"),
             title=title,
+            title_en=_fallback(place, "name"),
             summary=None,
+            summary_en=False,
             facts=[located_by(place)],
             approximate=place["precision_label"] if place["approximate"] else None,
             **_citation_context(place, options),
@@ -185,16 +203,20 @@ def _leg_lines(
     if leg["route"] != "known" or not start or not end:
         return None  # an untold route is not drawn: a line would claim a crossing
     blocked = journey["kind"] == "direct-route"
-    distance = f"≈ {leg['distance_km']:,.0f} km between representative points"
-    title = f"Leg {leg['order']}: {leg['label']}"
+    distance = _(
+        "≈ %(km)s km between representative points", km=format_decimal(round(leg["distance_km"]))
+    )
+    title = _("Leg %(n)s: %(label)s", n=leg["order"], label=leg["label"])
     popup = _popup(
         render(
             "popup.html",
-            kind=f"Leg · {journey['title']}",
+            kind=_("Leg · %(journey)s", journey=journey["title"]),
             title=title,
+            title_en=_fallback(leg, "label"),
             summary=leg["summary"],
-            facts=[distance] + (["The route defectors avoid"] if blocked else []),
-            approximate=(
+            summary_en=_fallback(leg, "summary"),
+            facts=[distance] + ([_("The route defectors avoid")] if blocked else []),
+            approximate=_(
                 "Approximate: the ends are known only to their country, region or city; "
                 "the line joins representative points"
             )
@@ -251,19 +273,22 @@ def _hazard_marker(
     popup = _popup(
         render(
             "popup.html",
-            kind=f"Hazard · {hazard['kind_label']}",
+            kind=_("Hazard · %(kind)s", kind=hazard["kind_label"]),
             title=hazard["name"],
+            title_en=_fallback(hazard, "name"),
             summary=hazard["summary"],
-            facts=[f"Where: {hazard['place_name']}"],
-            approximate=(
-                f"Approximate: shown beside {hazard['place_name']}; the sources give no exact spot"
+            summary_en=_fallback(hazard, "summary"),
+            facts=[_("Where: %(place)s", place=hazard["place_name"])],
+            approximate=_(
+                "Approximate: shown beside %(place)s; the sources give no exact spot",
+                place=hazard["place_name"],
             )
             if hazard["approximate"]
             else None,
             **_citation_context(hazard, options),
         )
     )
-    label = f"Hazard: {hazard['name']}"
+    label = _("Hazard: %(name)s", name=hazard["name"])
     return folium.Marker(
         anchor,
         icon=icon,
@@ -284,7 +309,15 @@ def _bounds(points: list[list[float]]) -> list[list[float]]:
 def build_map(
     journeys: list[Data], hazards: list[Data], places: list[Data], options: MapOptions
 ) -> folium.Map:
-    """One map for one or several journeys: `journeys` carry their `legs` and `stops`."""
+    """One map for one or several journeys: `journeys` carry their `legs` and `stops`.
+    Its interface text is in `options.language` (the data are in it already)."""
+    with force_locale(options.language):
+        return _build_map(journeys, hazards, places, options)
+
+
+def _build_map(
+    journeys: list[Data], hazards: list[Data], places: list[Data], options: MapOptions
+) -> folium.Map:
     by_slug = {p["slug"]: p for p in places}
     fmap = folium.Map(
         tiles=None,
@@ -302,21 +335,21 @@ def build_map(
     fmap.options.update({"maxZoom": 12, "minZoom": 2})
     BoundaryLayer(
         options.boundaries_url,
-        map_text("Country outlines (offline)"),
+        map_text(_("Country outlines (offline)")),
         BOUNDARY_STYLE,
-        map_text("Boundaries: Natural Earth (public domain)"),
+        map_text(_("Boundaries: Natural Earth (public domain)")),
     ).add_to(fmap)
     if options.online_tiles:
         folium.TileLayer(
             ONLINE_TILES,
-            name=map_text("OpenStreetMap (online)"),
+            name=map_text(_("OpenStreetMap (online)")),
             overlay=False,
             show=False,
             max_zoom=12,
         ).add_to(fmap)
 
     index: dict[str, Any] = {}
-    areas = folium.FeatureGroup(name=map_text("Approximate places"), show=True)
+    areas = folium.FeatureGroup(name=map_text(_("Approximate places")), show=True)
     for place in places:
         if place["approximate"]:
             layer = _area_layer(place, options)
@@ -330,7 +363,11 @@ def build_map(
         color = JOURNEY_COLORS[n % len(JOURNEY_COLORS)] if len(journeys) > 1 else "#c0392b"
         if journey["kind"] == "direct-route":
             color = "#6c757d"
-        name = "Route: legs and stops" if len(journeys) == 1 else f"Journey: {journey['title']}"
+        name = (
+            _("Route: legs and stops")
+            if len(journeys) == 1
+            else _("Journey: %(title)s", title=journey["title"])
+        )
         group = folium.FeatureGroup(name=map_text(name), show=True)
         for leg in journey["legs"]:
             lines = _leg_lines(journey, leg, color, by_slug, options)
@@ -363,7 +400,8 @@ def build_map(
             at_place.setdefault(hazard["place"], []).append(hazard)
     groups = {
         k: folium.FeatureGroup(
-            name=map_text(f"Hazard: {HAZARD_KINDS[k].label}"), show=options.show_hazards
+            name=map_text(_("Hazard: %(name)s", name=HAZARD_KINDS[k].label)),
+            show=options.show_hazards,
         )
         for k in kinds_present
     }
@@ -388,7 +426,7 @@ def build_map(
                 "legend.html",
                 hazard_kinds=[
                     {
-                        "label": HAZARD_KINDS[k].label,
+                        "label": str(HAZARD_KINDS[k].label),
                         "icon": HAZARD_KINDS[k].icon,
                         "color": HAZARD_KINDS[k].color,
                     }

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -23,7 +24,10 @@ _env = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# Interface text in the language of the map being built (journey_map.build_map).
+_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 def render(template: str, **context: Any) -> Markup:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..geo import circle_ring
@@ -99,7 +100,7 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
     out = [
         f'<svg class="handout-map" role="img" '
         f'viewBox="0 0 {WIDTH:.0f} {frame.height:.0f}" '
-        f'aria-label="{escape("Map of " + page["title"])}">',
+        f'aria-label="{escape(_("Map of %(title)s", title=page["title"]))}">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'class="arrowhead"/></marker></defs>',

@@ -8,6 +8,7 @@ Each slide says what to show (text, quotes) and where the map should look
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from .records import Data
 
@@ -49,7 +50,15 @@ def _quote(citation: Data) -> Data:
 
 def _hazard(hazard: Data) -> Data:
     keys = ("slug", "id", "name", "kind_label", "icon", "color", "place_name", "mapped")
-    return {k: hazard[k] for k in keys}
+    return {**{k: hazard[k] for k in keys}, "fallback": _shown_english(hazard, *keys)}
+
+
+def _shown_english(item: Data, *fields: str, renamed: dict[str, str] | None = None) -> list[str]:
+    """Which of these fields the item shows in English for want of Korean
+    (app/i18n/content.py); `renamed` maps a slide's field to the item's."""
+    fallback = set(item.get("fallback", ()))
+    names = {f: f for f in fields} | (renamed or {})
+    return [slide_field for slide_field, field in names.items() if field in fallback]
 
 
 def _anchors(slugs: list[str], places: dict[str, Data]) -> list[list[float]]:
@@ -98,6 +107,9 @@ def slide_deck(journey: Data) -> Data:
             "who": journey["who"],
             "outcome": journey["outcome"],
             "outcome_label": journey["outcome_label"],
+            "fallback": _shown_english(
+                journey, "who", "outcome_label", renamed={"heading": "title"}
+            ),
             "focus": _focus(route),
         }
     ]
@@ -109,7 +121,7 @@ def slide_deck(journey: Data) -> Data:
     slides.append(
         {
             "kind": "overview",
-            "heading": "The whole route" if journey["legs"] else "Where it happened",
+            "heading": _("The whole route") if journey["legs"] else _("Where it happened"),
             "distance_km": journey["distance_km"],
             "distance_partial": journey["distance_partial"],
             "direct_route": direct,
@@ -144,7 +156,10 @@ def slide_deck(journey: Data) -> Data:
         slides.append(
             {
                 "kind": "leg",
-                "heading": f"{leg['from_name']} → {leg['to_name']}",
+                "heading": leg["label"],
+                "fallback": _shown_english(
+                    leg, "from_name", "to_name", renamed={"heading": "label"}
+                ),
                 "id": leg["id"],
                 "order": leg["order"],
                 "of": len(journey["legs"]),
@@ -166,7 +181,7 @@ def slide_deck(journey: Data) -> Data:
         slides.append(
             {
                 "kind": "hazards",
-                "heading": "Hazards along the way",
+                "heading": _("Hazards along the way"),
                 "hazards": [
                     {**_hazard(h), "quotes": [_quote(c) for c in h["citations"]]} for h in loose
                 ],
@@ -180,7 +195,7 @@ def slide_deck(journey: Data) -> Data:
     slides.append(
         {
             "kind": "sources",
-            "heading": "Sources",
+            "heading": _("Sources"),
             "sources": _sources(journey),
             "focus": _focus(route),
         }
@@ -190,10 +205,11 @@ def slide_deck(journey: Data) -> Data:
 
     slug = journey["slug"]
     return {
-        "title": f"Presentation: {journey['title']}",
+        "title": _("Presentation: %(title)s", title=journey["title"]),
         "journey": {
             "slug": slug,
             "title": journey["title"],
+            "fallback": _shown_english(journey, "title"),
             "kind": journey["kind"],
             "url": journey["url"],
         },

@@ -14,7 +14,9 @@ the default used):
     classroom=0|1 the classroom setting (default 0): quotes with content notes are shown
                   only on request; passed on to every link into the atlas. Embeds read
                   and set no cookies: only this parameter counts.
-    lang=TAG      accepted and passed on to every link into the atlas; no effect yet
+    lang=en|ko    the language of the embed (default: the reader's Accept-Language; embeds
+                  read no cookies), passed on to every link into the atlas; another tag
+                  is passed on but changes nothing here
 
 An embed never offers the online tile layer: it requests nothing from another host.
 """
@@ -29,10 +31,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response, current_app, request, url_for
+from flask_babel import gettext as _
 from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from ..i18n import DEFAULT_LANGUAGE, select_language, use_language
 from ..maps.journey_map import MapParts, build_map, render_parts
 from ..pages.builders import NotFound, sources_index
 from ..pages.cache import cached
@@ -202,7 +206,7 @@ def _embed_map(data: Data, options: EmbedOptions) -> MapParts:
 @bp.errorhandler(NotFound)
 def unknown_journey(exc: NotFound) -> Response:
     """A small page that still fits the frame, naming the journeys that exist."""
-    data = {"title": "Not found", "missing": exc.slug, "known": exc.known}
+    data = {"title": _("Not found"), "missing": exc.slug, "known": exc.known}
     return html_response("embed.html", data, status=404)
 
 
@@ -251,8 +255,9 @@ def oembed_size(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
     return max(width, 1), max(height, 1)
 
 
+@bp.app_template_global()
 def iframe_title(title: str) -> str:
-    return f"Map: {title} (Escape Route Atlas)"
+    return str(_("Map: %(title)s (Escape Route Atlas)", title=title))
 
 
 # The snippets, written the same way by static/js/embed-snippet.js for the Embed form.
@@ -283,8 +288,12 @@ def responsive_html(src: str, title: str, ratio: str) -> str:
 
 @bp.app_template_global()
 def embed_snippet(slug: str, title: str) -> str:
-    """The Embed form's first code, as text to show: the whole journey, 16:9."""
-    return responsive_html(url_for("embed.journey", slug=slug, _external=True), title, "16:9")
+    """The Embed form's first code, as text to show: the whole journey, 16:9 (in the
+    page's language, when that is not English)."""
+    language = select_language()
+    lang = language if language != DEFAULT_LANGUAGE else None
+    src = url_for("embed.journey", slug=slug, _external=True, lang=lang)
+    return responsive_html(src, title, "16:9")
 
 
 def _oembed_error(status: int, message: str) -> Response:
@@ -302,6 +311,8 @@ def oembed() -> Response:
     if found is None:
         return _oembed_error(404, "not a journey of this atlas")
     slug, options = found
+    if options.lang:
+        use_language(options.lang)  # the title in the language the URL names
     try:
         data = journey_data(slug)
     except NotFound:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response
 
+from ..i18n import PARAM, url_language
 from ..maps.journey_map import MapParts
 from ..pages.cache import cached
 from ..pages.records import Data
@@ -42,13 +43,17 @@ def _map(journey: Data, classroom: bool) -> MapParts:
     return journey_map(journeys, journey["hazards"], places, legend_open=False, classroom=classroom)
 
 
-def _keep_classroom(on: bool) -> Callable[[str], str]:
+def _keep_classroom(on: bool, language: str | None = None) -> Callable[[str], str]:
+    """Links that keep the classroom setting, and the `?lang=` the deck was opened with."""
+    carried = ([(CLASSROOM, "1")] if on else []) + ([(PARAM, language)] if language else [])
+
     def link(url: str) -> str:
-        if not on:
+        if not carried:
             return url
         parts = urlsplit(url)
-        query = [(k, v) for k, v in parse_qsl(parts.query) if k != CLASSROOM]
-        return urlunsplit(parts._replace(query=urlencode([*query, (CLASSROOM, "1")])))
+        names = {name for name, _ in carried}
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k not in names]
+        return urlunsplit(parts._replace(query=urlencode([*query, *carried])))
 
     return link
 
@@ -58,7 +63,7 @@ def show(slug: str) -> Response:
     deck = _deck(slug)
     classroom = classroom_setting(default=True, cookies=False)
     parts = cached(("present-map", slug, classroom), lambda: _map(journey_data(slug), classroom))
-    link = _keep_classroom(classroom)
+    link = _keep_classroom(classroom, url_language())
     return html_response("present.html", deck, map=parts, link=link, classroom=classroom)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, current_app, render_template, url_for
 
+from ..i18n import select_language
 from ..maps.assets import COUNTRIES_SCRIPT
 from ..maps.journey_map import MapOptions, MapParts, build_map, render_parts
 from ..pages.records import Data
@@ -32,6 +33,7 @@ def map_options(
         show_hazards=show_hazards,
         legend_open=legend_open,
         classroom=classroom,
+        language=select_language(),
     )
 
 

@@ -28,13 +28,18 @@
     if (!f.hazards.checked) params.set("hazards", "0");
     if (!controls) params.set("controls", "0");
     if (f.legend.checked !== controls) params.set("legend", f.legend.checked ? "1" : "0");
+    var lang = form.getAttribute("data-lang");
+    if (lang) params.set("lang", lang);
     var query = params.toString();
     return form.getAttribute("data-src") + (query ? "?" + query : "");
   }
 
   function snippet(form) {
     var f = form.elements;
-    var title = attr("Map: " + form.getAttribute("data-title") + " (Escape Route Atlas)");
+    // The title's words come from the page, in its language ("Map: {title} (Escape Route Atlas)").
+    var name = form.getAttribute("data-title");
+    var template = form.getAttribute("data-msg-title") || "Map: {title} (Escape Route Atlas)";
+    var title = attr(template.replace("{title}", function () { return name; }));
     var size = f.size.value;
     if (size === "fixed") {
       return '<iframe src="' + attr(src(form)) + '" width="' + clamp(f.width) +
@@ -63,11 +68,11 @@
       code.select();
       var done = false;
       try { done = document.execCommand("copy"); } catch (e) { done = false; }
-      status.textContent = done ? "Copied." : "Selected: press Ctrl+C (⌘C) to copy.";
+      status.textContent = form.getAttribute(done ? "data-msg-copied" : "data-msg-select");
     }
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(code.value).then(
-        function () { status.textContent = "Copied."; },
+        function () { status.textContent = form.getAttribute("data-msg-copied"); },
         selected
       );
     } else {

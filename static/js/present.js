@@ -13,6 +13,7 @@
   var fullButton = document.querySelector(".deck-fullscreen");
   var exitLink = document.querySelector(".deck-exit");
   var status = document.getElementById("deck-status");
+  var statusTemplate = document.querySelector(".deck-nav").getAttribute("data-msg-status") || "Slide {n} of {count}.";
   var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   var count = slides.length;
 
@@ -260,7 +261,8 @@
     fitText(slide);
     var body = slide.querySelector(".slide-body");
     if (body) body.scrollTop = 0;
-    status.textContent = "Slide " + n + " of " + count + ". " + headingOf(slide);
+    // The words come from the page, in its language (data-msg-status: "Slide {n} of {count}.").
+    status.textContent = statusTemplate.replace("{n}", n).replace("{count}", count) + " " + headingOf(slide);
     moveMap(deck.slides[n - 1], instant);
   }
 
