@@ -97,6 +97,41 @@ def test_countries_carry_the_bundled_natural_earth_ids() -> None:
         assert entry["natural_earth"] in ids, entry["id"]
 
 
+def _inside(geometry: dict[str, Any], lon: float, lat: float) -> bool:
+    """Point in a GeoJSON (Multi)Polygon, by ray casting (holes excluded)."""
+
+    def in_ring(ring: list[list[float]]) -> bool:
+        inside = False
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+            if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+                inside = not inside
+        return inside
+
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    return any(in_ring(p[0]) and not any(in_ring(h) for h in p[1:]) for p in polygons)
+
+
+def test_every_point_lies_in_its_country() -> None:
+    """A typo in a coordinate puts a city in the wrong country. Two towns stand right
+    on the Yalu, closer to the other bank than the 1:110m outlines can tell."""
+    outlines = json.loads(Path(default_config("")["NATURAL_EARTH_PATH"]).read_text("utf-8"))
+    shapes = {str(f.get("id")): f["geometry"] for f in outlines["features"] if f.get("geometry")}
+    gazetteer = load_gazetteer()
+    outside = set()
+    checked = 0
+    for entry in gazetteer.entries:
+        country = entry if entry["kind"] == "country" else gazetteer.entry(entry.get("country", ""))
+        if country is None:
+            continue
+        checked += 1
+        if not _inside(shapes[country["natural_earth"]], entry["lon"], entry["lat"]):
+            outside.add(entry["id"])
+    assert checked >= 30
+    assert outside == {"sinuiju", "changbai"}
+
+
 @pytest.mark.parametrize("name", ROUTE_CITIES + ROUTE_RIVERS)
 def test_the_route_s_cities_and_rivers_are_there_in_english_and_korean(name: str) -> None:
     location = OfflineGazetteer().geocode(name)
