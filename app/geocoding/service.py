@@ -63,8 +63,9 @@ class LookupResult:
         return asdict(self)
 
 
-def _text(message: str, **values: Any) -> str:
-    """Translated in a request (the editor), English on the command line."""
+def _(message: str, **values: Any) -> str:
+    """Translated in a request (the editor), English on the command line (named `_`
+    so that `pybabel extract` finds the messages)."""
     return gettext(message, **values) if has_request_context() else message % values
 
 
@@ -164,18 +165,16 @@ def _store(query_key: str, language: str, candidates: list[Candidate]) -> None:
 
 def _failure_message(failure: str, timeout: float) -> str:
     if failure == "timeout":
-        return _text(
+        return _(
             "The online geocoder did not answer within %(seconds)s s;"
             " showing the offline gazetteer's result.",
             seconds=f"{timeout:g}",
         )
     if failure == "unreachable":
-        return _text(
+        return _(
             "The online geocoder could not be reached; showing the offline gazetteer's result."
         )
-    return _text(
-        "The online geocoder answered with an error; showing the offline gazetteer's result."
-    )
+    return _("The online geocoder answered with an error; showing the offline gazetteer's result.")
 
 
 def online_default() -> bool:
@@ -200,7 +199,7 @@ def lookup(query: str, language: str = "en", online: bool | None = None) -> Look
         settings = OnlineSettings.from_config(current_app.config)
     except OnlineNotConfigured:
         fallback.failure = "not-configured"
-        fallback.message = _text(
+        fallback.message = _(
             "Online geocoding is not configured (ATLAS_GEOCODER_USER_AGENT is not set);"
             " showing the offline gazetteer's result."
         )
