@@ -288,7 +288,8 @@ def form_values(editor: Editor, path: str) -> dict[str, Any]:
         r'<input type="checkbox" name="(\w+)" value="([^"]*)" checked>', page
     ):
         found.setdefault(name, []).append(value)
-    found["lock_version"] = editor.version(path)
+    if not path.endswith("/new"):  # a new record's form has no version yet
+        found["lock_version"] = editor.version(path)
     return found
 
 
@@ -397,6 +398,77 @@ def test_a_conflict_shows_both_korean_versions_and_the_history_diff_shows_the_ch
     assert (change["before"], change["after"]) == (old, "먼저 저장한 요약.")
     history = text_of(ed.get(f"/history/journey/{journey_id}"))
     assert "summary_ko" in history and "먼저 저장한 요약." in history
+
+
+def test_new_records_are_created_with_their_korean_text(app, ed):
+    quote = {
+        "cite_source": "worth-watching",
+        "cite_quote": "The pastor and his church initiate the rescue.",
+    }
+    journey = {
+        "title": "A test journey",
+        "title_ko": "시험용 여정",
+        "slug": "korean-test-journey",
+        "who": "Nobody",
+        "who_ko": "아무도 아님",
+        "kind": "journey",
+        "outcome": "captured",
+        "outcome_label": "Test",
+        "outcome_label_ko": "시험",
+        "summary": "A summary.",
+        "summary_ko": "요약.",
+    }
+    assert ed.post("/edit/journeys/new", journey).status_code == 303
+    place = {
+        **form_values(ed, "/edit/places/new"),
+        "name": "Test town",
+        "name_ko": "시험 마을",
+        "slug": "korean-test-town",
+        "anchor_lat": "17.9",
+        "anchor_lon": "102.6",
+        "anchor_note": "Test.",
+        "anchor_note_ko": "시험용 기준점.",
+        **quote,
+    }
+    response = ed.post("/edit/places/new", place)
+    assert response.status_code == 303, text_of(response)[:3000]
+    hazard = {
+        **form_values(ed, "/edit/hazards/new"),
+        "name": "Test hazard",
+        "name_ko": "시험용 위험",
+        "slug": "korean-test-hazard",
+        "kind": "arrest",
+        "summary": "A hazard.",
+        "summary_ko": "위험 요약.",
+        **quote,
+    }
+    response = ed.post("/edit/hazards/new", hazard)
+    assert response.status_code == 303, text_of(response)[:3000]
+    with app.app_context():
+        places = {p.slug: p.id for p in db.session.scalars(select(Place))}
+    leg = {
+        "from_place_id": str(places["north-korea"]),
+        "to_place_id": str(places["korean-test-town"]),
+        "route": "untold",
+        "summary": "A leg.",
+        "summary_ko": "구간 요약.",
+        **quote,
+    }
+    response = ed.post("/edit/journeys/korean-test-journey/legs/new", leg)
+    assert response.status_code == 303, text_of(response)[:3000]
+
+    made = stored(app, "journey", "korean-test-journey")
+    assert (made.title_ko, made.who_ko, made.outcome_label_ko, made.summary_ko) == (
+        "시험용 여정",
+        "아무도 아님",
+        "시험",
+        "요약.",
+    )
+    town = stored(app, "place", "korean-test-town")
+    assert (town.name_ko, town.anchor_note_ko) == ("시험 마을", "시험용 기준점.")
+    danger = stored(app, "hazard", "korean-test-hazard")
+    assert (danger.name_ko, danger.summary_ko) == ("시험용 위험", "위험 요약.")
+    assert stored(app, "leg", "korean-test-journey:1").summary_ko == "구간 요약."
 
 
 # ---------------------------------------------------------------- export / import
