@@ -343,6 +343,7 @@ def test_kml_legs_and_gpx_routes_join_their_places_anchors(files, facts):
 
 def test_kml_descriptions_hold_the_quotes_verbatim_with_links_to_the_passage(files, facts):
     quotes = {key: value[0] for key, value in facts["citations"].items()}
+    noted = 0
     for layer in KML_LAYERS:
         for feature in ogr_features(files["/atlas.kml"], layer):
             description = feature["properties"]["description"]
@@ -354,6 +355,12 @@ def test_kml_descriptions_hold_the_quotes_verbatim_with_links_to_the_passage(fil
                 key = dict(q.split("=") for q in url.query.split("&"))["cite"]
                 assert f"“{html.escape(quotes[key])}”" in description
                 assert url.fragment.startswith("p-")
+                if facts["notes"][key]:  # a quote with content notes says so first
+                    noted += 1
+                    before = description[: description.index(html.escape(quotes[key]))]
+                    assert before.rstrip().endswith("</em></p><blockquote>“"), before[-200:]
+                    assert "Content note: " in before.rsplit("</blockquote>", 1)[-1]
+    assert noted
     text = files["/atlas.kml"].read_text("utf-8")
     assert "maps.google.com" not in text and "<href>" not in text  # no third-party icons
 

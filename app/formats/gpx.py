@@ -39,8 +39,10 @@ def quotes_text(item: Data, root: str, more_at: str, budget: int = DESC_LIMIT) -
     passage and link; those beyond the budget are counted, not written."""
     lines: list[str] = []
     for n, c in enumerate(item["citations"]):
+        note = ", ".join(c.get("sensitivity_labels") or [])
         line = (
-            f"“{c['quote']}” — {c.get('source_name') or c['source']}, passage {c['passage']}: "
+            (f"[Content note: {note}] " if note else "")
+            + f"“{c['quote']}” — {c.get('source_name') or c['source']}, passage {c['passage']}: "
             f"{root}{c['url']}"
         )
         if len(line) > budget:

@@ -49,6 +49,10 @@ def quotes_html(item: Data, root: str) -> str:
     parts = []
     for c in item["citations"]:
         url = html_text(root + c["url"])
+        if c.get("sensitivity_labels"):
+            parts.append(
+                f"<p><em>Content note: {html_text(', '.join(c['sensitivity_labels']))}</em></p>"
+            )
         parts.append(
             f"<blockquote>“{html_text(c['quote'])}”</blockquote>"
             f"<p>— {html_text(c.get('source_name') or c['source'])}, passage {c['passage']}: "
