@@ -180,7 +180,14 @@ def expected(app: Flask) -> dict[str, Any]:
         }
         all_runs = [r for j in journeys for r in route_runs(j)]
         lonely = [h for h in hazards if not h.journeys]
+        not_drawn = [
+            (f"Leg {leg.position}: {leg.from_place.name} → {leg.to_place.name}", leg.citations)
+            for j in journeys
+            for leg in j.legs
+            if leg not in drawn_legs(j)
+        ] + [(h.name, h.citations) for h in hazards if not _anchored(h.place)]
         return {
+            "not_drawn": [(label, [c.exact for c in cs]) for label, cs in not_drawn],
             "journeys": per,
             "atlas": {
                 "geojson": sum(p["geojson"] for p in per.values()) + len(lonely),
@@ -363,6 +370,20 @@ def test_kml_descriptions_hold_the_quotes_verbatim_with_links_to_the_passage(fil
     assert noted
     text = files["/atlas.kml"].read_text("utf-8")
     assert "maps.google.com" not in text and "<href>" not in text  # no third-party icons
+
+
+def test_what_kml_does_not_draw_is_told_with_its_quotes_in_the_document_description(files, facts):
+    import xml.etree.ElementTree as ET
+
+    namespace = {"k": "http://www.opengis.net/kml/2.2"}
+    document = ET.parse(files["/atlas.kml"]).getroot().find("k:Document", namespace)
+    assert document is not None
+    description = html.unescape(document.findtext("k:description", "", namespace))
+    assert facts["not_drawn"]  # untold legs and hazards with no told place
+    for label, quotes in facts["not_drawn"]:
+        assert label in description
+        for quote in quotes:
+            assert f"“{quote}”" in description
 
 
 # ---------------------------------------------------------------- CSV
