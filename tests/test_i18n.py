@@ -57,6 +57,10 @@ ALLOWED_LATIN = {
     "px",
     "Ctrl",
     "Esc",
+    "txt",  # file types and encodings the editor accepts
+    "md",
+    "UTF",
+    "ISO",  # ISO 8601 dates
 }
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
@@ -152,9 +156,10 @@ def untranslated(html: str, language: str, content: tuple[str, ...] = ()) -> lis
 
 
 def korean_content(app: Flask) -> tuple[str, ...]:
-    """The dataset's own words that a page may show outside a lang="en" element where a
-    <title> cannot mark them up: every Korean text (*_ko columns, which may quote the
-    articles' English words) and the articles' names. Longest first, whitespace as the
+    """The dataset's own words, which are content, not interface: every Korean text
+    (*_ko columns, which may quote the articles' English words), the articles' names (in
+    <title> they cannot be marked up) and the records' English names (the editor's
+    headings name the English record it edits). Longest first, whitespace as the
     checker sees it."""
     from app.models import Discrepancy, DiscrepancySide, Place
 
@@ -162,6 +167,10 @@ def korean_content(app: Flask) -> tuple[str, ...]:
     with app.app_context():
         for source in db.session.scalars(select(Source)):
             found.update(" ".join(v.split()) for v in (source.title, source.label) if v)
+        # The editor edits the English record: its headings name it by its English name.
+        for model, column in ((Journey, "title"), (Place, "name"), (Hazard, "name")):
+            names = db.session.scalars(select(model.__table__.c[column]))
+            found.update(" ".join(v.split()) for v in names)
         for model in (Journey, Place, Leg, Hazard, Discrepancy, DiscrepancySide):
             columns = [c for c in model.__table__.columns if c.name.endswith("_ko")]
             for row in db.session.execute(select(*columns)):

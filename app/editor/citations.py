@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -16,6 +18,7 @@ from werkzeug.wrappers import Response
 from ..annotation import QuoteError
 from ..auth import editor_required
 from ..extensions import db
+from ..history.pages import entity_label
 from ..models import Citation, Hazard, Journey, Leg, Place, Source
 from ..transactions import locked
 from ..vocabulary import SENSITIVITY_TAGS
@@ -30,18 +33,20 @@ def source_choices() -> list[tuple[str, str]]:
 
 
 CITE_FIELDS = [
-    Field("cite_source", "Source", kind="choice", choices=source_choices),
+    Field("cite_source", _l("Source"), kind="choice", choices=source_choices),
     Field(
         "cite_quote",
-        "Quote",
+        _l("Quote"),
         kind="textarea",
-        help="the exact words, as the source has them; select them in the source to fill this in",
+        help=_l(
+            "the exact words, as the source has them; select them in the source to fill this in"
+        ),
     ),
-    Field("cite_start", "Start", kind="hidden", required=False),
-    Field("cite_end", "End", kind="hidden", required=False),
+    Field("cite_start", _l("Start"), kind="hidden", required=False),
+    Field("cite_end", _l("End"), kind="hidden", required=False),
     Field(
         "cite_sensitivity",
-        "Content notes for the quote",
+        _l("Content notes for the quote"),
         kind="tags",
         required=False,
         choices=fixed(SENSITIVITY_TAGS),
@@ -63,7 +68,9 @@ def read_first_citation(
             session, source, str(values["cite_quote"]), values["cite_start"], values["cite_end"]
         )
     except QuoteError as exc:
-        errors["cite_quote"] = f"Refused: {exc} ({source.label})."
+        errors["cite_quote"] = _(
+            "Refused: %(reason)s (%(source)s).", reason=exc, source=source.label
+        )
         return None
     return quote, list(values["cite_sensitivity"])
 
@@ -97,13 +104,20 @@ def record_url(kind: str, record: Journey | Leg | Hazard | Place) -> str:
 
 def record_label(record: Journey | Leg | Hazard | Place) -> str:
     if isinstance(record, Leg):
-        return (
-            f"leg {record.position} of {record.journey.title}: "
-            f"{record.from_place.name} → {record.to_place.name}"
+        return str(
+            _(
+                "leg %(n)s of %(journey)s: %(start)s → %(end)s",
+                n=record.position,
+                journey=record.journey.title,
+                start=record.from_place.name,
+                end=record.to_place.name,
+            )
         )
     if isinstance(record, Journey):
-        return f"journey {record.title}"
-    return f"{type(record).__name__.lower()} {record.name}"
+        return str(_("journey: %(title)s", title=record.title))
+    if isinstance(record, Hazard):
+        return str(_("hazard: %(name)s", name=record.name))
+    return str(_("place: %(name)s", name=record.name))
 
 
 def _reader(
@@ -126,11 +140,11 @@ def _reader(
     source = next((s for s in sources if s.slug == slug), None)
     return page(
         "editor/cite.html",
-        "Cite a source",
+        _("Cite a source"),
         status,
         kind=kind,
         record=record,
-        label=record_label(record) if record is not None else "a new record",
+        label=record_label(record) if record is not None else _("a new record"),
         back=record_url(kind, record) if record is not None else pick,
         sources=sources,
         source=source,
@@ -165,12 +179,12 @@ def cite_save(kind: str, record_id: int) -> Response:
         errors: dict[str, str] = {}
         first = read_first_citation(session, errors)
         if errors or first is None:
-            raise FormErrors(errors or {"cite_quote": "Select the words to cite."})
+            raise FormErrors(errors or {"cite_quote": _("Select the words to cite.")})
         quote, tags = first
         try:
             citation = add_citation(session, kind, record, quote, tags)
         except QuoteError as exc:
-            raise FormErrors({"cite_quote": f"Refused: {exc}."}) from None
+            raise FormErrors({"cite_quote": _("Refused: %(reason)s.", reason=exc)}) from None
         return record_url(kind, record) + f"#citation-{citation.id}"
 
     outcome = submit(work)
@@ -198,20 +212,23 @@ def citation_delete(citation_id: int) -> Response:
     def work(session: Session) -> None:
         found = locked(Citation, citation_id)
         if found is None:
-            raise FormErrors({"": "That citation is already deleted."})
+            raise FormErrors({"": _("That citation is already deleted.")})
         locked(type(record), record.id)  # two deletions of a record's citations queue up
         column = getattr(Citation, f"{kind}_id")
         count = session.scalar(select(func.count(Citation.id)).where(column == record.id))
         if kind in MUST_CITE and (count or 0) <= 1:
             raise FormErrors(
                 {
-                    "": f"Refused: this is the last citation of the {kind}; every {kind} keeps"
-                    " at least one. Add another citation first."
+                    "": _(
+                        "Refused: this is the last citation of the %(kind)s; every %(kind)s"
+                        " keeps at least one. Add another citation first.",
+                        kind=entity_label(kind),
+                    )
                 }
             )
         session.delete(found)
 
     outcome = submit(work)
     if not outcome.ok:
-        return page("editor/refused.html", "Not deleted", 422, errors=outcome.errors, back=back)
+        return page("editor/refused.html", _("Not deleted"), 422, errors=outcome.errors, back=back)
     return redirect(back + "#citations", code=303)

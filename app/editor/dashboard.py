@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -18,7 +19,7 @@ def dashboard() -> Response:
     session = db.session()
     return page(
         "editor/dashboard.html",
-        "Edit the atlas",
+        _("Edit the atlas"),
         sources=list(session.scalars(select(Source).order_by(Source.id))),
         journeys=list(session.scalars(select(Journey).order_by(Journey.position))),
         places=list(session.scalars(select(Place).order_by(Place.name))),

@@ -105,22 +105,29 @@ def read_field(field: Field, form: MultiDict[str, str], errors: dict[str, str]) 
         allowed = {value for value, _ in field.choices()} if field.choices else set()
         unknown = [v for v in values if v not in allowed]
         if unknown:
-            errors[field.name] = f"{field.label}: unknown choice {unknown[0]!r}."
+            errors[field.name] = _(
+                "%(label)s: unknown choice %(value)s.", label=field.label, value=repr(unknown[0])
+            )
             return []
         if field.kind == "refs":
             return [int(v) for v in values]
         return values
     raw = _clean(form.get(field.name, ""))
     if "\x00" in raw:
-        errors[field.name] = f"{field.label}: the text contains a NUL character; remove it."
+        errors[field.name] = _(
+            "%(label)s: the text contains a NUL character; remove it.", label=field.label
+        )
         return None
     if not raw:
         if field.required:
-            errors[field.name] = f"{field.label} is required."
+            errors[field.name] = _("%(label)s is required.", label=field.label)
         return None
     if field.max_len is not None and len(raw) > field.max_len:
-        errors[field.name] = (
-            f"{field.label} is {len(raw)} characters long; at most {field.max_len} fit."
+        errors[field.name] = _(
+            "%(label)s is %(n)s characters long; at most %(max)s fit.",
+            label=field.label,
+            n=len(raw),
+            max=field.max_len,
         )
         return None
     if field.lang == "ko" and korean_problem(raw) is not None:
@@ -132,28 +139,36 @@ def read_field(field: Field, form: MultiDict[str, str], errors: dict[str, str]) 
         )
         return None
     if field.kind == "slug" and not SLUG.match(raw):
-        errors[field.name] = (
-            f"{field.label} must be lowercase letters and digits joined by single hyphens"
-            " (like roh-family)."
+        errors[field.name] = _(
+            "%(label)s must be lowercase letters and digits joined by single hyphens"
+            " (like roh-family).",
+            label=field.label,
         )
         return None
     if field.kind in ("choice", "ref"):
         allowed = {value for value, _ in field.choices()} if field.choices else set()
         if raw not in allowed:
-            errors[field.name] = f"{field.label}: choose one of the listed values."
+            errors[field.name] = _("%(label)s: choose one of the listed values.", label=field.label)
             return None
         return int(raw) if field.kind == "ref" else raw
     if field.kind == "number":
         try:
             number = float(raw)
         except ValueError:
-            errors[field.name] = f"{field.label} must be a number, not {raw!r}."
+            errors[field.name] = _(
+                "%(label)s must be a number, not %(value)s.", label=field.label, value=repr(raw)
+            )
             return None
         if not math.isfinite(number) or (
             (field.low is not None and number < field.low)
             or (field.high is not None and number > field.high)
         ):
-            errors[field.name] = f"{field.label} must be between {field.low:g} and {field.high:g}."
+            errors[field.name] = _(
+                "%(label)s must be between %(low)s and %(high)s.",
+                label=field.label,
+                low=f"{field.low:g}",
+                high=f"{field.high:g}",
+            )
             return None
         return number
     return raw

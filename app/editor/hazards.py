@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -33,40 +35,53 @@ def leg_choices() -> list[tuple[str, str]]:
     return [
         (
             str(leg.id),
-            f"{leg.journey.title}, leg {leg.position}: {leg.from_place.name} → {leg.to_place.name}",
+            _(
+                "%(journey)s, leg %(n)s: %(start)s → %(end)s",
+                journey=leg.journey.title,
+                n=leg.position,
+                start=leg.from_place.name,
+                end=leg.to_place.name,
+            ),
         )
         for leg in db.session.scalars(query)
     ]
 
 
 FIELDS = [
-    Field("name", "Name", max_len=300),
+    Field("name", _l("Name"), max_len=300),
     korean("name_ko", max_len=300),
-    Field("slug", "Slug (in its address)", kind="slug", max_len=80),
+    Field("slug", _l("Slug (in its address)"), kind="slug", max_len=80),
     Field(
-        "kind", "Kind", kind="choice", choices=fixed({k: v.label for k, v in HAZARD_KINDS.items()})
+        "kind",
+        _l("Kind"),
+        kind="choice",
+        choices=fixed({k: v.label for k, v in HAZARD_KINDS.items()}),
     ),
-    Field("summary", "Summary", kind="textarea", help="our words, from the sources"),
+    Field("summary", _l("Summary"), kind="textarea", help=_l("our words, from the sources")),
     korean("summary_ko", kind="textarea"),
     Field(
         "sensitivity",
-        "Content notes (what its subject is)",
+        _l("Content notes (what its subject is)"),
         kind="tags",
         required=False,
         choices=fixed(SENSITIVITY_TAGS),
     ),
     Field(
         "place_id",
-        "Where",
+        _l("Where"),
         kind="ref",
         required=False,
         choices=place_choices,
-        help="leave empty when the sources do not say where",
+        help=_l("leave empty when the sources do not say where"),
     ),
     Field(
-        "journey_ids", "Journeys it affects", kind="refs", required=False, choices=journey_choices
+        "journey_ids",
+        _l("Journeys it affects"),
+        kind="refs",
+        required=False,
+        choices=journey_choices,
     ),
-    Field("leg_ids", "Legs it affects", kind="refs", required=False, choices=leg_choices),
+    Field("leg_ids", _l("Legs it affects"), kind="refs", required=False, choices=leg_choices),
 ]
 
 
@@ -92,7 +107,9 @@ def _apply(session: Session, hazard: Hazard, own_id: int | None) -> None:
     if v["slug"]:
         taken = session.scalar(select(Hazard.id).filter_by(slug=v["slug"]))
         if taken is not None and taken != own_id:
-            errors["slug"] = f"The slug {v['slug']!r} is already used by another hazard."
+            errors["slug"] = _(
+                "The slug %(slug)s is already used by another hazard.", slug=repr(v["slug"])
+            )
     if errors:
         raise FormErrors(errors)
     for name in ("name", "name_ko", "slug", "kind", "summary", "summary_ko", "place_id"):
@@ -117,7 +134,7 @@ def _form_page(
 ) -> Response:
     return page(
         "editor/hazard.html",
-        f"Edit {hazard.name}" if hazard else "New hazard",
+        _("Edit %(name)s", name=hazard.name) if hazard else _("New hazard"),
         status,
         hazard=hazard,
         fields=FIELDS,
@@ -151,7 +168,7 @@ def hazard_create() -> Response:
                 errors = exc.errors
             first = read_first_citation(session, errors)
         if errors or first is None:
-            raise FormErrors(errors or {"cite_quote": "A new hazard needs its first citation."})
+            raise FormErrors(errors or {"cite_quote": _("A new hazard needs its first citation.")})
         session.flush()
         add_citation(session, "hazard", hazard, *first)
         return hazard.slug
@@ -188,7 +205,7 @@ def hazard_update(slug: str) -> Response:
     if outcome.conflict:
         hazard = _hazard(slug)
         return conflict_page(
-            what=f"hazard {hazard.name}",
+            what=_("hazard %(name)s", name=hazard.name),
             entity="hazard",
             record=hazard,
             fields=FIELDS,
@@ -217,6 +234,8 @@ def hazard_delete(slug: str) -> Response:
     if not outcome.ok:
         db.session.expire_all()
         hazard = _hazard(slug)
-        errors = outcome.errors or {"": "The hazard changed since you loaded it; check it again."}
+        errors = outcome.errors or {
+            "": _("The hazard changed since you loaded it; check it again.")
+        }
         return _form_page(hazard, displayed(FIELDS, hazard_values(hazard)), errors, 409)
     return redirect(url_for("editor.dashboard", deleted=slug), code=303)

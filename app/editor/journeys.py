@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -20,17 +22,20 @@ from .fields import Field, FormErrors, displayed, fixed, korean, read_fields, sh
 from .saving import check_version, conflict_page, page, submit
 
 FIELDS = [
-    Field("title", "Title", max_len=300),
+    Field("title", _l("Title"), max_len=300),
     korean("title_ko", max_len=300),
-    Field("slug", "Slug (in its address)", kind="slug", max_len=80),
-    Field("who", "Who", max_len=300, help="as the sources name them; never invented names"),
+    Field("slug", _l("Slug (in its address)"), kind="slug", max_len=80),
+    Field("who", _l("Who"), max_len=300, help=_l("as the sources name them; never invented names")),
     korean("who_ko", max_len=300),
-    Field("kind", "Kind", kind="choice", choices=fixed(JOURNEY_KINDS)),
-    Field("outcome", "Outcome", kind="choice", choices=fixed(OUTCOMES)),
-    Field("outcome_label", "Outcome, in words", max_len=300),
+    Field("kind", _l("Kind"), kind="choice", choices=fixed(JOURNEY_KINDS)),
+    Field("outcome", _l("Outcome"), kind="choice", choices=fixed(OUTCOMES)),
+    Field("outcome_label", _l("Outcome, in words"), max_len=300),
     korean("outcome_label_ko", max_len=300),
     Field(
-        "summary", "Summary", kind="textarea", help="1–3 sentences in our words, from the sources"
+        "summary",
+        _l("Summary"),
+        kind="textarea",
+        help=_l("1–3 sentences in our words, from the sources"),
     ),
     korean("summary_ko", kind="textarea"),
 ]
@@ -50,7 +55,9 @@ def _values(session: Session, own_id: int | None) -> dict[str, Any]:
     if slug:
         taken = session.scalar(select(Journey.id).filter_by(slug=slug))
         if taken is not None and taken != own_id:
-            errors["slug"] = f"The slug {slug!r} is already used by another journey."
+            errors["slug"] = _(
+                "The slug %(slug)s is already used by another journey.", slug=repr(slug)
+            )
     if errors:
         raise FormErrors(errors)
     return values
@@ -64,7 +71,7 @@ def _form_page(
 ) -> Response:
     return page(
         "editor/journey.html",
-        f"Edit {journey.title}" if journey else "New journey",
+        _("Edit %(name)s", name=journey.title) if journey else _("New journey"),
         status,
         journey=journey,
         fields=FIELDS,
@@ -123,7 +130,7 @@ def journey_update(slug: str) -> Response:
     if outcome.conflict:
         journey = get_journey(slug)
         return conflict_page(
-            what=f"journey {journey.title}",
+            what=_("journey %(name)s", name=journey.title),
             entity="journey",
             record=journey,
             fields=FIELDS,
@@ -153,7 +160,7 @@ def journey_delete(slug: str) -> Response:
         db.session.expire_all()
         journey = get_journey(slug)
         errors = outcome.errors or {
-            "": "The journey changed since you loaded it; check it before deleting it."
+            "": _("The journey changed since you loaded it; check it before deleting it.")
         }
         return _form_page(journey, displayed(FIELDS, journey), errors, 409)
     return redirect(url_for("editor.dashboard", deleted=slug), code=303)

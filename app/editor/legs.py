@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -32,20 +34,20 @@ def place_choices() -> list[tuple[str, str]]:
 
 
 FIELDS = [
-    Field("from_place_id", "From", kind="ref", choices=place_choices),
-    Field("to_place_id", "To", kind="ref", choices=place_choices),
+    Field("from_place_id", _l("From"), kind="ref", choices=place_choices),
+    Field("to_place_id", _l("To"), kind="ref", choices=place_choices),
     Field(
         "route",
-        "Route",
+        _l("Route"),
         kind="choice",
         choices=fixed(
             {
-                "known": "known: the sources state this stage (drawn as a schematic line)",
-                "untold": "untold: the sources do not say how or where (not drawn)",
+                "known": _l("known: the sources state this stage (drawn as a schematic line)"),
+                "untold": _l("untold: the sources do not say how or where (not drawn)"),
             }
         ),
     ),
-    Field("summary", "Summary", kind="textarea"),
+    Field("summary", _l("Summary"), kind="textarea"),
     korean("summary_ko", kind="textarea"),
 ]
 assert {value for value, _ in FIELDS[2].choices()} == set(ROUTES)  # type: ignore[misc]
@@ -81,9 +83,10 @@ def _values(session: Session) -> dict[str, Any]:
         for key in ("from_place_id", "to_place_id"):
             place = session.get(Place, values[key])
             if place is not None and place.anchor_lat is None:
-                errors["route"] = (
-                    f"{place.name} has no point on the map (location unknown), so a leg to or"
-                    " from it cannot be drawn: its route is untold."
+                errors["route"] = _(
+                    "%(place)s has no point on the map (location unknown), so a leg to or"
+                    " from it cannot be drawn: its route is untold.",
+                    place=place.name,
                 )
     if errors:
         raise FormErrors(errors)
@@ -99,7 +102,9 @@ def _form_page(
 ) -> Response:
     return page(
         "editor/leg.html",
-        f"Leg {leg.position} of {journey.title}" if leg else f"New leg of {journey.title}",
+        _("Leg %(n)s of %(journey)s", n=leg.position, journey=journey.title)
+        if leg
+        else _("New leg of %(journey)s", journey=journey.title),
         status,
         journey=journey,
         leg=leg,
@@ -137,7 +142,7 @@ def leg_create(slug: str) -> Response:
             errors, values = exc.errors, {}
         first = read_first_citation(session, errors)
         if errors or first is None:
-            raise FormErrors(errors or {"cite_quote": "A new leg needs its first citation."})
+            raise FormErrors(errors or {"cite_quote": _("A new leg needs its first citation.")})
         leg = Leg(journey_id=journey.id, position=len(journey.legs) + 1, **values)
         session.add(leg)
         session.flush()
@@ -180,7 +185,7 @@ def leg_update(leg_id: int) -> Response:
     leg = _leg(leg_id)
     if outcome.conflict:
         return conflict_page(
-            what=f"leg {leg.position} of {leg.journey.title}",
+            what=_("leg %(n)s of %(journey)s", n=leg.position, journey=leg.journey.title),
             entity="leg",
             record=leg,
             fields=FIELDS,
@@ -197,11 +202,13 @@ def leg_update(leg_id: int) -> Response:
 def _order_conflict(journey: Journey) -> Response:
     return page(
         "editor/refused.html",
-        "The legs changed",
+        _("The legs changed"),
         409,
         errors={
-            "": "The journey's legs changed since you loaded the page (another editor moved,"
-            " added or deleted one). Nothing was changed: here is the current order."
+            "": _(
+                "The journey's legs changed since you loaded the page (another editor moved,"
+                " added or deleted one). Nothing was changed: here is the current order."
+            )
         },
         back=url_for("editor.journey_edit", slug=journey.slug) + "#legs",
     )
@@ -239,7 +246,7 @@ def leg_move(leg_id: int) -> Response:
         check_contiguous(session, journey)
         return journey.slug
 
-    return _after_order_change(submit(work), journey_id, "Not moved")
+    return _after_order_change(submit(work), journey_id, _("Not moved"))
 
 
 @bp.post("/legs/<int:leg_id>/delete")
@@ -265,7 +272,7 @@ def leg_delete(leg_id: int) -> Response:
         check_contiguous(session, journey)
         return journey.slug
 
-    return _after_order_change(submit(work), journey_id, "Not deleted")
+    return _after_order_change(submit(work), journey_id, _("Not deleted"))
 
 
 def _after_order_change(outcome: Outcome[str], journey_id: int, refused: str) -> Response:

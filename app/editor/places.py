@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask_babel import gettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -24,7 +26,7 @@ from ..i18n import select_language
 from ..models import PRECISIONS, PROVENANCES, DiscrepancySubject, Hazard, Leg, Place
 from ..seeding.areas import line_geometry, load_country_shapes
 from ..transactions import locked
-from ..vocabulary import PLACE_KINDS, PRECISION_LABELS
+from ..vocabulary import PLACE_KIND_LABELS, PRECISION_LABELS
 from .blueprint import bp
 from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
 from .fields import Field, FormErrors, displayed, fixed, korean, read_fields, shown
@@ -32,10 +34,10 @@ from .quotes import add_citation
 from .saving import check_version, conflict_page, page, submit
 
 AREAS = {
-    "natural_earth": "the country's outline (Natural Earth)",
-    "circle": "a circle around the anchor",
-    "line": "a line through points (a river, a border)",
-    "none": "none: not drawn (only when the location is unknown)",
+    "natural_earth": _l("the country's outline (Natural Earth)"),
+    "circle": _l("a circle around the anchor"),
+    "line": _l("a line through points (a river, a border)"),
+    "none": _l("none: not drawn (only when the location is unknown)"),
 }
 
 
@@ -69,68 +71,75 @@ def country_place_choices() -> list[tuple[str, str]]:
 
 
 FIELDS = [
-    Field("name", "Name", max_len=200),
+    Field("name", _l("Name"), max_len=200),
     korean("name_ko", max_len=200),
-    Field("slug", "Slug (in its address)", kind="slug", max_len=80),
-    Field("kind", "Kind", kind="choice", choices=fixed(PLACE_KINDS)),
+    Field("slug", _l("Slug (in its address)"), kind="slug", max_len=80),
+    Field("kind", _l("Kind"), kind="choice", choices=fixed(PLACE_KIND_LABELS)),
     Field(
         "precision",
-        "Precision: how exactly the sources locate it",
+        _l("Precision: how exactly the sources locate it"),
         kind="choice",
         choices=fixed({p: PRECISION_LABELS[p] for p in PRECISIONS}),
     ),
     Field(
         "provenance",
-        "Provenance",
+        _l("Provenance"),
         kind="choice",
         choices=fixed(
-            {"stated": "stated: a source names it", "editorial": "editorial: our assumption"}
+            {
+                "stated": _l("stated: a source names it"),
+                "editorial": _l("editorial: our assumption"),
+            }
         ),
     ),
     Field(
         "provenance_note",
-        "Provenance note",
+        _l("Provenance note"),
         kind="textarea",
         required=False,
-        help="why, or what exactly the source says (required when editorial)",
+        help=_l("why, or what exactly the source says (required when editorial)"),
     ),
     Field(
         "anchor_lat",
-        "Anchor latitude",
+        _l("Anchor latitude"),
         kind="number",
         required=False,
         low=-90,
         high=90,
-        help="click the map to set the anchor",
+        help=_l("click the map to set the anchor"),
     ),
-    Field("anchor_lon", "Anchor longitude", kind="number", required=False, low=-180, high=180),
+    Field("anchor_lon", _l("Anchor longitude"), kind="number", required=False, low=-180, high=180),
     Field(
         "anchor_note",
-        "Anchor note",
+        _l("Anchor note"),
         kind="textarea",
         required=False,
-        help="the anchor is always an editorial point: say why it is there",
+        help=_l("the anchor is always an editorial point: say why it is there"),
     ),
     korean("anchor_note_ko", kind="textarea"),
-    Field("area_kind", "Area drawn", kind="choice", choices=fixed(AREAS)),
+    Field("area_kind", _l("Area drawn"), kind="choice", choices=fixed(AREAS)),
     Field(
-        "area_country", "Country outline", kind="choice", required=False, choices=country_choices
+        "area_country",
+        _l("Country outline"),
+        kind="choice",
+        required=False,
+        choices=country_choices,
     ),
-    Field("circle_km", "Circle radius (km)", kind="number", required=False, low=0.1, high=5000),
+    Field("circle_km", _l("Circle radius (km)"), kind="number", required=False, low=0.1, high=5000),
     Field(
         "line_points",
-        "Line points",
+        _l("Line points"),
         kind="textarea",
         required=False,
-        help="one “lat, lon” per line; with the line selected, clicks on the map add points",
+        help=_l("one “lat, lon” per line; with the line selected, clicks on the map add points"),
     ),
     Field(
         "country_id",
-        "In the country",
+        _l("In the country"),
         kind="ref",
         required=False,
         choices=country_place_choices,
-        help="only when a source says so",
+        help=_l("only when a source says so"),
     ),
 ]
 assert set(PROVENANCES) == {"stated", "editorial"}
@@ -164,14 +173,18 @@ def _line(text: str, errors: dict[str, str]) -> list[list[float]]:
         try:
             lat, lon = (float(part) for part in line.replace(";", ",").split(","))
         except ValueError:
-            errors["line_points"] = f"Line point {n} must be “lat, lon”, not {line.strip()!r}."
+            errors["line_points"] = _(
+                "Line point %(n)s must be “lat, lon”, not %(text)s.", n=n, text=repr(line.strip())
+            )
             return []
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            errors["line_points"] = f"Line point {n} is out of range (lat -90..90, lon -180..180)."
+            errors["line_points"] = _(
+                "Line point %(n)s is out of range (lat -90..90, lon -180..180).", n=n
+            )
             return []
         points.append([lat, lon])
     if len(points) < 2:
-        errors["line_points"] = "A line needs at least two points."
+        errors["line_points"] = _("A line needs at least two points.")
     return points
 
 
@@ -181,44 +194,48 @@ def read_place(session: Session, own_id: int | None, errors: dict[str, str]) -> 
     if v["slug"]:
         taken = session.scalar(select(Place.id).filter_by(slug=v["slug"]))
         if taken is not None and taken != own_id:
-            errors["slug"] = f"The slug {v['slug']!r} is already used by another place."
+            errors["slug"] = _(
+                "The slug %(slug)s is already used by another place.", slug=repr(v["slug"])
+            )
     if v["provenance"] == "editorial" and not v["provenance_note"]:
         errors.setdefault(
-            "provenance_note", "An editorial place needs a provenance note saying why."
+            "provenance_note", _("An editorial place needs a provenance note saying why.")
         )
     lat, lon = v["anchor_lat"], v["anchor_lon"]
     anchored = lat is not None and lon is not None
     if (lat is None) != (lon is None) and "anchor_lat" not in errors and "anchor_lon" not in errors:
-        errors["anchor_lat"] = "Give both the latitude and the longitude, or neither."
+        errors["anchor_lat"] = _("Give both the latitude and the longitude, or neither.")
     if anchored and not v["anchor_note"]:
-        errors.setdefault("anchor_note", "The anchor is an editorial choice: say why it is there.")
+        errors.setdefault(
+            "anchor_note", _("The anchor is an editorial choice: say why it is there.")
+        )
     if (
         not anchored
         and v["precision"]
         and v["precision"] != "unknown"
         and "anchor_lat" not in errors
     ):
-        errors["anchor_lat"] = "A place whose precision is known needs an anchor: click the map."
+        errors["anchor_lat"] = _("A place whose precision is known needs an anchor: click the map.")
     area: dict[str, Any] = {"area_geojson": None, "circle_km": None}
     kind = v["area_kind"]
     if kind == "none" and (anchored or v["precision"] not in (None, "unknown")):
-        errors["area_kind"] = "Only a place whose location is unknown (no anchor) has no area."
+        errors["area_kind"] = _("Only a place whose location is unknown (no anchor) has no area.")
     elif kind == "natural_earth":
         geometry = _shapes(natural_earth_path()).get(v["area_country"] or "")
         if geometry is None:
-            errors.setdefault("area_country", "Choose the country whose outline is drawn.")
+            errors.setdefault("area_country", _("Choose the country whose outline is drawn."))
         area["area_geojson"] = json.dumps(geometry)
     elif kind == "circle":
         if v["circle_km"] is None:
-            errors.setdefault("circle_km", "Give the circle's radius in km.")
+            errors.setdefault("circle_km", _("Give the circle's radius in km."))
         if not anchored:
-            errors.setdefault("area_kind", "A circle is drawn around the anchor: set one.")
+            errors.setdefault("area_kind", _("A circle is drawn around the anchor: set one."))
         area["circle_km"] = v["circle_km"]
     elif kind == "line":
         points = _line(v["line_points"] or "", errors)
         area["area_geojson"] = json.dumps(line_geometry(points)) if points else None
     if own_id is not None and v["country_id"] == own_id:
-        errors["country_id"] = "A place cannot lie in itself."
+        errors["country_id"] = _("A place cannot lie in itself.")
     columns = {
         k: v[k]
         for k in (
@@ -247,7 +264,7 @@ def _form_page(
 ) -> Response:
     return page(
         "editor/place.html",
-        f"Edit {place.name}" if place else "New place",
+        _("Edit %(name)s", name=place.name) if place else _("New place"),
         status,
         place=place,
         fields=FIELDS,
@@ -282,7 +299,7 @@ def place_create() -> Response:
         values = read_place(session, None, errors)
         first = read_first_citation(session, errors)
         if errors or first is None:
-            raise FormErrors(errors or {"cite_quote": "A new place needs its first citation."})
+            raise FormErrors(errors or {"cite_quote": _("A new place needs its first citation.")})
         place = Place(**values)
         session.add(place)
         session.flush()
@@ -327,7 +344,7 @@ def place_update(slug: str) -> Response:
     if outcome.conflict:
         place = _place(slug)
         return conflict_page(
-            what=f"place {place.name}",
+            what=_("place %(name)s", name=place.name),
             entity="place",
             record=place,
             fields=FIELDS,
@@ -374,7 +391,13 @@ def place_delete(slug: str) -> Response:
         uses = _uses(session, place)
         if uses:
             raise FormErrors(
-                {"": f"{place.name} is still used by {', '.join(uses)}: change those first."}
+                {
+                    "": _(
+                        "%(place)s is still used by %(uses)s: change those first.",
+                        place=place.name,
+                        uses=", ".join(uses),
+                    )
+                }
             )
         session.delete(place)
 
@@ -382,7 +405,7 @@ def place_delete(slug: str) -> Response:
     if not outcome.ok:
         db.session.expire_all()
         place = _place(slug)
-        errors = outcome.errors or {"": "The place changed since you loaded it; check it again."}
+        errors = outcome.errors or {"": _("The place changed since you loaded it; check it again.")}
         status = 409 if outcome.conflict else 422
         return _form_page(place, displayed(FIELDS, place_values(place)), errors, status)
     return redirect(url_for("editor.dashboard", deleted=slug), code=303)

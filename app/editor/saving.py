@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from flask import Response, render_template
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ def check_version(record: Any, submitted: str | None) -> None:
         loaded = int(submitted or "")
     except ValueError:
         raise FormErrors(
-            {"": "The form does not say which version it edits: reload the page and edit again."}
+            {"": _("The form does not say which version it edits: reload the page and edit again.")}
         ) from None
     if loaded != record.lock_version:
         raise EditConflict()
@@ -63,8 +64,10 @@ def submit(work: Callable[[Session], T]) -> Outcome[T]:
     except IntegrityError:
         return Outcome(
             errors={
-                "": "The change clashes with what is stored now (another editor may have"
-                " just used the same slug); nothing was saved."
+                "": _(
+                    "The change clashes with what is stored now (another editor may have"
+                    " just used the same slug); nothing was saved."
+                )
             }
         )
 
@@ -104,7 +107,7 @@ def conflict_page(
     differs = {f.name for f in fields if theirs.get(f.name) != yours.get(f.name)}
     return page(
         "editor/conflict.html",
-        f"Conflict: {what}",
+        _("Conflict: %(what)s", what=what),
         status=409,
         what=what,
         fields=fields,

@@ -10,6 +10,8 @@ from pathlib import PurePath
 from typing import Any
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
@@ -28,15 +30,19 @@ MAX_TEXT = 2_000_000  # characters; the seeded articles are 5–20 thousand
 UPLOAD_SUFFIXES = (".txt", ".md")
 
 FIELDS = [
-    Field("label", "Label (how the atlas names it)", max_len=300),
-    Field("slug", "Slug (in its address)", kind="slug", max_len=80),
-    Field("title", "Headline", required=False, max_len=300, help="only if the text states one"),
-    Field("author", "Author", required=False, max_len=200),
-    Field("outlet", "Outlet", required=False, max_len=200, help="its own publisher"),
-    Field("date", "Date", required=False, max_len=10, help="ISO: 2023-11-02, 2023-11 or 2023"),
-    Field("notes", "Notes", kind="textarea", required=False),
+    Field("label", _l("Label (how the atlas names it)"), max_len=300),
+    Field("slug", _l("Slug (in its address)"), kind="slug", max_len=80),
+    Field(
+        "title", _l("Headline"), required=False, max_len=300, help=_l("only if the text states one")
+    ),
+    Field("author", _l("Author"), required=False, max_len=200),
+    Field("outlet", _l("Outlet"), required=False, max_len=200, help=_l("its own publisher")),
+    Field(
+        "date", _l("Date"), required=False, max_len=10, help=_l("ISO: 2023-11-02, 2023-11 or 2023")
+    ),
+    Field("notes", _l("Notes"), kind="textarea", required=False),
 ]
-TEXT = Field("text", "Text", kind="textarea", required=False)
+TEXT = Field("text", _l("Text"), kind="textarea", required=False)
 
 
 def _source(slug: str) -> Source:
@@ -57,7 +63,7 @@ def _values(form: Any) -> dict[str, Any]:
     values = read_fields(FIELDS, form, errors)
     date = values.get("date")
     if date and not _iso_date(date):
-        errors["date"] = "Date must be ISO: 2023-11-02, 2023-11 or 2023."
+        errors["date"] = _("Date must be ISO: 2023-11-02, 2023-11 or 2023.")
     if errors:
         raise FormErrors(errors)
     return values
@@ -72,7 +78,9 @@ def _iso_date(value: str) -> bool:
 def _slug_free(session: Session, slug: str, own_id: int | None) -> None:
     taken = session.scalar(select(Source.id).filter_by(slug=slug))
     if taken is not None and taken != own_id:
-        raise FormErrors({"slug": f"The slug {slug!r} is already used by another source."})
+        raise FormErrors(
+            {"slug": _("The slug %(slug)s is already used by another source.", slug=repr(slug))}
+        )
 
 
 def _submitted_text(slug: str, *, required: bool) -> tuple[str | None, str | None]:
@@ -84,25 +92,25 @@ def _submitted_text(slug: str, *, required: bool) -> tuple[str | None, str | Non
     text: str | None = pasted if pasted.strip() else None
     if upload is not None and upload.filename:
         if text is not None:
-            raise FormErrors({"text": "Paste the text or upload a file, not both."})
+            raise FormErrors({"text": _("Paste the text or upload a file, not both.")})
         suffix = PurePath(upload.filename).suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:
-            raise FormErrors({"upload": "Upload a plain-text file: .txt or .md."})
+            raise FormErrors({"upload": _("Upload a plain-text file: .txt or .md.")})
         try:
             text = upload.read(MAX_TEXT * 4 + 1).decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise FormErrors({"upload": "The file is not UTF-8 text."}) from None
+            raise FormErrors({"upload": _("The file is not UTF-8 text.")}) from None
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         name = secure_filename(upload.filename) or f"{slug}{suffix}"
     if text is None:
         if required:
-            errors["text"] = "Paste the article's text or upload it as a .txt or .md file."
+            errors["text"] = _("Paste the article's text or upload it as a .txt or .md file.")
     elif "\x00" in text:
-        errors["text"] = "The text contains a NUL character; remove it."
+        errors["text"] = _("The text contains a NUL character; remove it.")
     elif len(text) > MAX_TEXT:
-        errors["text"] = f"The text is longer than {MAX_TEXT:,} characters."
+        errors["text"] = _("The text is longer than %(n)s characters.", n=f"{MAX_TEXT:,}")
     elif not split_passages(text):
-        errors["text"] = "The text has no passage (no line with words)."
+        errors["text"] = _("The text has no passage (no line with words).")
     if errors:
         raise FormErrors(errors)
     return text, name
@@ -131,7 +139,7 @@ def _form_page(
     cited = cited_count(db.session(), source) if source is not None else 0
     return page(
         "editor/source.html",
-        f"Edit {source.label}" if source else "New source",
+        _("Edit %(name)s", name=source.label) if source else _("New source"),
         status,
         source=source,
         fields=FIELDS,
@@ -170,7 +178,9 @@ def source_create() -> Response:
             raise FormErrors(errors)
         file = name or f"{values['slug']}.txt"
         if session.scalar(select(Source.id).filter_by(file=file)) is not None:
-            raise FormErrors({"upload": f"A source from the file {file!r} exists already."})
+            raise FormErrors(
+                {"upload": _("A source from the file %(file)s exists already.", file=repr(file))}
+            )
         source = Source(file=file, **values)
         session.add(source)
         store_text(session, source, text)
@@ -205,13 +215,16 @@ def source_update(slug: str) -> Response:
         for name, value in values.items():
             if getattr(source, name) != value:
                 setattr(source, name, value)
-        text, _ = _submitted_text(values["slug"], required=False)
+        text, _name = _submitted_text(values["slug"], required=False)
         if text is not None and text != source.text:
             if cited_count(session, source):
                 raise FormErrors(
                     {
-                        "text": "This source is cited, so its text cannot change: citations"
-                        " point at the words where they stand. Add the new text as a new source."
+                        "text": _(
+                            "This source is cited, so its text cannot change: citations"
+                            " point at the words where they stand. Add the new text as a new"
+                            " source."
+                        )
                     }
                 )
             store_text(session, source, text)
@@ -223,7 +236,7 @@ def source_update(slug: str) -> Response:
         db.session.expire_all()
         source = _source(slug)
         return conflict_page(
-            what=f"source {source.label}",
+            what=_("source %(name)s", name=source.label),
             entity="source",
             record=source,
             fields=FIELDS,
@@ -254,14 +267,16 @@ def source_delete(slug: str) -> Response:
         assert source is not None
         check_version(source, request.form.get("lock_version"))
         if cited_count(session, source):
-            raise FormErrors({"": "This source is cited; delete its citations first."})
+            raise FormErrors({"": _("This source is cited; delete its citations first.")})
         session.delete(source)
 
     outcome = submit(work)
     if not outcome.ok:
         db.session.expire_all()
         source = _source(slug)
-        errors = outcome.errors or {"": "The source changed since you loaded it; check it again."}
+        errors = outcome.errors or {
+            "": _("The source changed since you loaded it; check it again.")
+        }
         return _form_page(
             source, displayed(FIELDS, source), errors, 409 if outcome.conflict else 422, source.text
         )

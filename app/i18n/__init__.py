@@ -113,6 +113,12 @@ def choose(code: str) -> Response:
     return response
 
 
+def precision_label(precision: str) -> str:
+    from ..vocabulary import PRECISION_LABELS
+
+    return str(PRECISION_LABELS.get(precision, precision))
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
@@ -154,6 +160,7 @@ def register(app: Flask) -> None:
     app.after_request(vary_on_language)
     app.jinja_env.filters["km_number"] = km_number
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["precision_label"] = precision_label
     app.jinja_env.globals["en"] = english_mark
     app.jinja_env.globals["own_lang"] = own_language_mark
 

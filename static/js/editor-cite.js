@@ -35,7 +35,8 @@
     const passage = passageOf(range.startContainer);
     if (!passage || !reader.contains(passage)) return;
     if (passage !== passageOf(range.endContainer)) {
-      status.textContent = "Select words within one passage: a citation cannot span two.";
+      // The words come from the page, in its language (data-msg-* of #cite-status).
+      status.textContent = status.dataset.msgSpan;
       return;
     }
     const text = passage.textContent;
@@ -48,7 +49,9 @@
     quote.value = text.slice(from, to);
     start.value = String(base + codePoints(text.slice(0, from)));
     end.value = String(base + codePoints(text.slice(0, to)));
-    status.textContent = "Selected in passage " + passage.dataset.number + ": “" + quote.value + "”";
+    const said = status.dataset.msgSelected;  // "Selected in passage {n}: “{quote}”"
+    status.textContent = said.replace("{n}", function () { return passage.dataset.number; })
+      .replace("{quote}", function () { return quote.value; });
   }
 
   reader.addEventListener("mouseup", take);
@@ -57,6 +60,6 @@
   quote.addEventListener("input", function () {
     start.value = "";
     end.value = "";
-    status.textContent = "Typed by hand: the server will look for these words in the source.";
+    status.textContent = status.dataset.msgTyped;
   });
 })();

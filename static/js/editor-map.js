@@ -85,13 +85,14 @@
       line.value = (line.value.trim() ? line.value.trim() + "\n" : "") + a + ", " + b;
       if (areaKind) areaKind.value = "line";
       showArea();
-      status.textContent = "Added a point to the line: " + a + ", " + b;
+      // The words come from the page, in its language (data-msg-point, data-msg-anchor).
+      status.textContent = status.dataset.msgPoint + " " + a + ", " + b;
     } else {
       lat.value = a;
       lon.value = b;
       showAnchor(false);
       showArea();
-      status.textContent = "Anchor set to " + a + ", " + b;
+      status.textContent = status.dataset.msgAnchor + " " + a + ", " + b;
     }
   });
   lat.addEventListener("change", function () { showAnchor(true); showArea(); });
