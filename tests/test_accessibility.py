@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -291,7 +292,7 @@ def test_the_axe_harness_reports_what_it_should(browser):
 
 # Which indexed map feature (leg-2, hazard-landmines, stop-1, place-...) has the focus,
 # with what the focused element tells assistive technology and how its focus is drawn.
-FOCUSED = """() => {
+FOCUSED = r"""() => {
     const entry = window.atlasMaps[0];
     const active = document.activeElement;
     let key = null;
@@ -303,8 +304,13 @@ FOCUSED = """() => {
         if (els.includes(active)) key = k;
     }
     const style = getComputedStyle(active);
+    const layer = key && entry.features[key];
+    const tip = layer && layer.getTooltip && layer.getTooltip();
+    const tooltip = tip ? new DOMParser().parseFromString(tip.getContent(), "text/html")
+        .body.textContent.replace(/\s+/g, " ").trim() : null;
     return {
         key: key,
+        tooltip: tooltip,
         tag: active.tagName.toLowerCase(),
         role: active.getAttribute("role"),
         label: active.getAttribute("aria-label"),
@@ -386,6 +392,10 @@ def test_the_map_is_operable_by_keyboard(browser, server, lang):
         assert len(set(keys)) == len(keys), "a feature is reached twice"
         for f in walked:
             assert f["role"] == "button" and f["label"] and f["label"].strip(), f
+            # The name is the server's tooltip text, so it follows the page's language.
+            assert f["label"] == f["tooltip"], f
+            if lang == "ko":
+                assert re.search("[\uac00-\ud7a3]", f["label"]), f
             assert f["focusVisible"] and f["outlineStyle"] != "none" and f["outlineWidth"] >= 2, f
         # Itinerary order: stop 1, leg 1, stop 2, leg 2 ... then hazards, then areas.
         walk = [k for k in keys if k.startswith(("leg-", "stop-"))]
