@@ -628,3 +628,19 @@ def _first_hazard_journey(base_url: str) -> dict[str, Any]:
     data = get_json(base_url, f"/journeys/{SLUG}.json?lang=ko")
     assert any(h["mapped"] for h in data["hazards"])
     return data  # type: ignore[no-any-return]
+
+
+@pytest.mark.browser
+def test_a_korean_presentation_keeps_its_language_in_popup_links(page_watch, live_server):
+    page, watch = page_watch
+    journey = _first_hazard_journey(live_server.url)
+    leg = next(leg for leg in journey["legs"] if leg["route"] == "known")
+    url = f"{live_server.url}/present/journeys/{SLUG}?lang=ko&classroom=0"
+    open_map_page(page, url, watch)
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    # The deck's map holds the direct route too: its legs are named by journey.
+    popup = open_popup(page, f"{SLUG}-leg-{leg['order']}")
+    expect(popup.locator("h3")).to_contain_text(leg["label_ko"])
+    hrefs = popup.locator("a[href]").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs and all("lang=ko" in href for href in hrefs), hrefs
+    watch.assert_clean()

@@ -154,13 +154,17 @@
   // The classroom setting (on unless ?classroom=0) stays on through every link, the map's
   // popups too (they are built once for all readers, so the flag is added as each opens).
   var classroom = document.body.classList.contains("classroom");
-  if (map && classroom) {
+  // So does a ?lang= the deck was opened with (the popups are built per language, not per URL).
+  var lang = new URLSearchParams(location.search).get("lang");
+  if (lang !== "en" && lang !== "ko") lang = null;
+  if (map && (classroom || lang)) {
     map.on("popupopen", function (event) {
       var links = event.popup.getElement().querySelectorAll("a[href]");
       Array.prototype.forEach.call(links, function (a) {
         var url = new URL(a.getAttribute("href"), location.href);
         if (url.origin !== location.origin) return;
-        url.searchParams.set("classroom", "1");
+        if (classroom) url.searchParams.set("classroom", "1");
+        if (lang) url.searchParams.set("lang", lang);
         a.setAttribute("href", url.pathname + url.search + url.hash);
       });
     });
