@@ -86,6 +86,8 @@ PANEL = """() => {
         slideClipped: slide.scrollHeight > slide.clientHeight + 1,
         bodyScrolls: !!body && body.scrollHeight > body.clientHeight + 1,
         overflowing: slide.classList.contains("overflowing"),
+        // The cue's words, from the page in its language (CSS content: attr(...)).
+        cue: getComputedStyle(slide, "::after").content,
         quoteSizes: quotes.map((q) => parseFloat(getComputedStyle(q).fontSize)),
         navFits: nav.scrollWidth <= nav.clientWidth
             && Array.from(nav.querySelectorAll("button:not([hidden]), a")).every(inView),
@@ -558,6 +560,8 @@ def test_every_slide_reads_at_projector_sizes_and_is_kept_as_a_screenshot(
             assert panel["navFits"], f"slide {n}: a control is out of view"
             assert panel["headingInView"], f"slide {n}: the heading is out of view"
             assert panel["overflowing"] == panel["bodyScrolls"], f"slide {n}: no scroll cue"
+            if panel["overflowing"]:
+                assert panel["cue"] == '"more below: ↓"', f"slide {n}: cue {panel['cue']}"
             assert all(size >= 28 for size in panel["quoteSizes"]), panel["quoteSizes"]
             assert panel["coveredStops"] == [], f"slide {n}: stops under a hazard symbol"
             if deck["slides"][n - 1]["kind"] == "leg":

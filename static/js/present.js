@@ -14,6 +14,8 @@
   var exitLink = document.querySelector(".deck-exit");
   var status = document.getElementById("deck-status");
   var statusTemplate = document.querySelector(".deck-nav").getAttribute("data-msg-status") || "Slide {n} of {count}.";
+  // Shown under a quote area cut off at the bottom (CSS content: attr(data-more-below)).
+  var moreBelow = document.querySelector(".deck-nav").getAttribute("data-msg-more-below") || "";
   var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   var count = slides.length;
 
@@ -230,6 +232,7 @@
       if (body.scrollHeight <= body.clientHeight + 1) break;
     }
     slide.classList.toggle("overflowing", step === FIT_STEPS);
+    slide.setAttribute("data-more-below", moreBelow);
     if (step === FIT_STEPS) slide.setAttribute("data-fit", String(FIT_STEPS - 1));
   }
 
