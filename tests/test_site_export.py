@@ -86,7 +86,7 @@ def citation_keys(app: Flask) -> dict[str, list[str]]:
 
 
 def test_every_page_of_every_journey_is_written_in_both_settings(site, seeded_app):
-    for tree in ("", "classroom/"):
+    for tree in ("", "classroom/", "ko/", "ko/classroom/"):
         for name in ("index.html", "journeys.html", "hazards.html", "discrepancies.html"):
             assert (site / tree / name).is_file(), tree + name
         for slug in SEED_JOURNEYS:
@@ -105,6 +105,7 @@ def test_every_page_of_every_journey_is_written_in_both_settings(site, seeded_ap
     # A presentation starts in the classroom setting, as on the live site.
     for slug in SEED_JOURNEYS:
         assert (site / f"classroom/present/journeys/{slug}.html").is_file()
+        assert (site / f"ko/classroom/present/journeys/{slug}.html").is_file()
     assert (site / "static/vendor/natural-earth/countries-110m.js").is_file()
     assert (site / STAMP).is_file()
 
@@ -122,7 +123,7 @@ class Links(HTMLParser):
 
 def test_every_link_and_asset_in_the_copy_resolves_to_a_file_in_it(site):
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) > 400
+    assert len(pages) > 800  # two settings × two languages
     broken, outside, loads_from_elsewhere = [], [], []
     for page in pages:
         html = page.read_text("utf-8")
@@ -159,6 +160,19 @@ def test_the_classroom_toggle_leads_to_the_same_page_in_the_other_setting(site):
     assert '<details class="sensitive">' not in plain
 
 
+def test_each_language_has_its_own_tree_and_the_switch_leads_between_them(site):
+    english = (site / f"journeys/{DEFECTOR}.html").read_text("utf-8")
+    korean = (site / f"ko/journeys/{DEFECTOR}.html").read_text("utf-8")
+    korean_classroom = (site / f"ko/classroom/journeys/{DEFECTOR}.html").read_text("utf-8")
+    assert '<html lang="en">' in english and '<html lang="ko">' in korean
+    assert f'href="../ko/journeys/{DEFECTOR}.html" lang="ko"' in english
+    assert f'href="../../journeys/{DEFECTOR}.html" lang="en"' in korean
+    assert f'href="../../../classroom/journeys/{DEFECTOR}.html" lang="en"' in korean_classroom
+    # Korean pages stay in the Korean tree, whatever they link to.
+    assert f'class="classroom-toggle" href="../classroom/journeys/{DEFECTOR}.html"' in korean
+    assert 'href="../../static/' in korean
+
+
 def test_links_map_to_files_the_way_the_live_site_answers_them():
     here = Page("/journeys/x", False)
     assert target("/sources/s?cite=K#p-3", here)[0].file == "sources/s/cite/K.html"
@@ -171,6 +185,12 @@ def test_links_map_to_files_the_way_the_live_site_answers_them():
     assert target("/history/journey/1", here)[0].file == "needs-the-live-atlas.html"
     toggle = f"/settings/classroom?on=1&amp;next={ROOT}/sources/s%3Fcite%3DK%26classroom%3D0"
     assert target(toggle, here)[0].file == "classroom/sources/s/cite/K.html"
+    korean = Page("/journeys/x", True, language="ko")
+    assert target("/hazards", korean)[0].file == "ko/classroom/hazards.html"
+    assert target("/embed/journeys/x?lang=ko", here)[0].file == "ko/embed/journeys/x.html"
+    switch = f"/language/ko?next={ROOT}/sources/s%3Fcite%3DK%26classroom%3D1"
+    assert target(switch, here)[0].file == "ko/sources/s/cite/K.html"
+    assert target(f"/language/en?next={ROOT}/", korean)[0].file == "classroom/index.html"
 
 
 def test_an_export_replaces_only_an_earlier_export(tmp_path):
@@ -251,6 +271,7 @@ def test_the_copy_works_from_a_plain_static_server_with_the_network_cut(
         slug: __import__("json").loads((site / f"journeys/{slug}.json").read_text("utf-8"))
         for slug in SEED_JOURNEYS
     }
+    korean_roh = __import__("json").loads((site / f"ko/journeys/{ROH}.json").read_text("utf-8"))
     with watched_page(browser, static_server) as (page, watch, dialogs):
         page.goto(f"{static_server}/index.html")
         page.locator(f'a[href="journeys/{ROH}.html"]').first.click()
@@ -271,6 +292,15 @@ def test_the_copy_works_from_a_plain_static_server_with_the_network_cut(
         expect(note.locator("blockquote")).to_be_visible()
 
         walk_the_deck(page, f"{static_server}/classroom/present/journeys/{ROH}.html")
+
+        # The language switch: the same page in Korean, its map and popups in Korean.
+        open_map_page(page, f"{static_server}/journeys/{ROH}.html", watch)
+        page.locator('.language-switch a[lang="ko"]').click()
+        page.wait_for_url(f"**/ko/journeys/{ROH}.html")
+        expect(page.locator("html")).to_have_attribute("lang", "ko")
+        open_map_page(page, page.url, watch)
+        check_journey_map(page, korean_roh)
+        walk_the_deck(page, f"{static_server}/ko/classroom/present/journeys/{ROH}.html")
 
         open_map_page(page, f"{static_server}/embed/journeys/{ROH}.html", watch)
         expect(page.locator(".embed-sources")).to_be_attached()

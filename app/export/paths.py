@@ -5,9 +5,11 @@ Pages are rendered under a marker script root (ROOT), so every URL the app write
 rewritten exactly; Folium's own asset tags use a fixed "/static/..." and are matched
 by their leading quote.
 
-The site has two trees, because a static copy cannot read a cookie: the reader's
-setting (classroom off) at the top, and the classroom setting under `classroom/`.
-Every page is rendered with an explicit `?classroom=0|1`; a link that carries
+The site has two trees per language, because a static copy cannot read a cookie: the
+reader's setting (classroom off) at the top, and the classroom setting under
+`classroom/`; English at the root and Korean under `ko/` (`ko/classroom/` for both).
+The header's language switch leads to the same page in the other language's tree.
+Every page is rendered with an explicit `?classroom=0|1&lang=en|ko`; a link that carries
 `classroom=` picks its tree, the header's toggle leads to the same page in the other
 tree, and any other link stays in the tree it is in, as the cookie would, except
 that a presentation starts in the classroom setting and an embed never reads the
@@ -30,6 +32,8 @@ from urllib.parse import parse_qsl, urlsplit
 ROOT = "/__atlas_export__"
 BASE_URL = "http://atlas.export" + ROOT + "/"
 CLASSROOM_TREE = "classroom/"
+# Where each interface language's pages live (app/i18n LANGUAGES).
+LANGUAGE_TREES = {"en": "", "ko": "ko/"}
 # Data files and downloads keep their names (and so their types on a file server).
 DATA_SUFFIXES = (".json", ".geojson", ".kml", ".gpx", ".csv", ".jsonld")
 
@@ -59,17 +63,18 @@ class Page:
     path: str
     classroom: bool
     cite: str | None = None
+    language: str = "en"
 
     @property
     def request(self) -> str:
-        query = f"classroom={int(self.classroom)}"
+        query = f"classroom={int(self.classroom)}&lang={self.language}"
         if self.cite:
             query = f"cite={self.cite}&{query}"
         return f"{self.path}?{query}"
 
     @property
     def file(self) -> str:
-        tree = CLASSROOM_TREE if self.classroom else ""
+        tree = LANGUAGE_TREES[self.language] + (CLASSROOM_TREE if self.classroom else "")
         if self.path.startswith("/static/"):
             return self.path.lstrip("/")
         if self.path == "/":
@@ -109,9 +114,20 @@ def target(url: str, here: Page) -> tuple[Page, str]:
         nxt = urlsplit(query.get("next", "/").removeprefix(ROOT))
         on = query.get("on") == "1"
         cite = _query(nxt.query).get("cite")
-        return Page(nxt.path or "/", on, cite), parts.fragment
+        return Page(nxt.path or "/", on, cite, here.language), parts.fragment
+    if path.startswith("/language/"):
+        # The language switch: the same page, in the same setting, in the other language.
+        code = path.removeprefix("/language/")
+        if code not in LANGUAGE_TREES:
+            raise NotExportable(path)
+        nxt = urlsplit(query.get("next", "/").removeprefix(ROOT))
+        cite = _query(nxt.query).get("cite")
+        return Page(nxt.path or "/", here.classroom, cite, code), parts.fragment
     if path.startswith(SERVER_ONLY):
-        return Page(f"/{LIVE_ONLY_PAGE}", here.classroom), ""
+        return Page(f"/{LIVE_ONLY_PAGE}", here.classroom, language=here.language), ""
+    language = query.pop("lang", here.language)
+    if language not in LANGUAGE_TREES:
+        raise NotExportable(f"{path}?{parts.query}")
     asked = query.pop("classroom", None)
     cite = query.pop("cite", None) if path.startswith("/sources/") else None
     if query:
@@ -121,7 +137,7 @@ def target(url: str, here: Page) -> tuple[Page, str]:
     else:
         fixed = _fixed_setting(path)
         classroom = here.classroom if fixed is None else fixed
-    return Page(path, classroom, cite), parts.fragment
+    return Page(path, classroom, cite, language), parts.fragment
 
 
 def relative(from_file: str, to_file: str, fragment: str = "") -> str:

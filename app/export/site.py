@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import DatasetRevision, Journey
 from .paths import (
     BASE_URL,
+    LANGUAGE_TREES,
     LIVE_ONLY_PAGE,
     MARKED_URL,
     NotExportable,
@@ -51,11 +52,16 @@ class ExportReport:
 
 
 def start_pages(slugs: Iterable[str]) -> list[Page]:
-    """Where the crawl starts: the home page in both settings and each journey's
-    embed (embeds are not linked from the pages; the snippet that names them is)."""
-    pages = [Page("/", False), Page("/", True)]
-    for slug in slugs:
-        pages += [Page(f"/embed/journeys/{slug}", False), Page(f"/embed/journeys/{slug}", True)]
+    """Where the crawl starts: the home page in both settings and both languages, and
+    each journey's embed (embeds are not linked from the pages; the snippet that names
+    them is)."""
+    pages = []
+    for language in LANGUAGE_TREES:
+        pages += [Page("/", False, language=language), Page("/", True, language=language)]
+        for slug in slugs:
+            pages += [
+                Page(f"/embed/journeys/{slug}", on, language=language) for on in (False, True)
+            ]
     return pages
 
 
