@@ -644,3 +644,43 @@ def test_a_korean_presentation_keeps_its_language_in_popup_links(page_watch, liv
     hrefs = popup.locator("a[href]").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert hrefs and all("lang=ko" in href for href in hrefs), hrefs
     watch.assert_clean()
+
+
+# What Leaflet writes into a map by itself (controls, the popup's close button), read
+# after the page's script has run: names a screen reader speaks, and tooltips.
+MAP_CHROME = """() => {
+    const found = [];
+    document.querySelectorAll('.leaflet-control-container *, .leaflet-popup-close-button')
+        .forEach((el) => {
+            for (const name of ['title', 'aria-label']) {
+                const value = el.getAttribute(name);
+                if (value) found.push([el.getAttribute('class') || el.tagName, name, value]);
+            }
+        });
+    return found;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", [f"/journeys/{SLUG}", f"/embed/journeys/{SLUG}"])
+def test_leaflets_own_controls_speak_the_page_language(page_watch, live_server, path):
+    page, watch = page_watch
+    journey = _first_hazard_journey(live_server.url)
+    open_map_page(page, f"{live_server.url}{path}?lang=ko", watch)
+    hazard = next(h for h in journey["hazards"] if h["mapped"])
+    open_popup(page, f"hazard-{hazard['slug']}")
+    names = page.evaluate(MAP_CHROME)
+    kinds = {cls.split()[0] for cls, _, _ in names}
+    # Zoom, full screen, layers, the Leaflet credit and the popup's close button.
+    assert {"leaflet-control-zoom-in", "leaflet-popup-close-button"} <= kinds, kinds
+    english = [n for n in names if re.search(r"[A-Za-z]{2,}", n[2])]
+    assert english == [], english
+    assert ["leaflet-popup-close-button", "aria-label", "팝업 닫기"] in names
+    # And in English they stay Leaflet's words, from the same source (the catalogue).
+    open_map_page(page, f"{live_server.url}{path}?lang=en", watch)
+    open_popup(page, f"hazard-{hazard['slug']}")
+    names = page.evaluate(MAP_CHROME)
+    assert ["leaflet-control-zoom-in", "title", "Zoom in"] in [
+        [cls.split()[0], attr, value] for cls, attr, value in names
+    ]
+    watch.assert_clean()

@@ -83,7 +83,8 @@ class Legend(MacroElement):  # type: ignore[misc]
 
 class FeatureIndex(MacroElement):  # type: ignore[misc]
     """Publishes the map and its features by stable id (leg-2, hazard-landmines) so that
-    the page's own script can open a popup from a link or from the itinerary."""
+    the page's own script can open a popup from a link or from the itinerary; and the
+    words for Leaflet's own controls in the page's language (Leaflet writes English)."""
 
     _template = Template(
         """
@@ -95,13 +96,15 @@ class FeatureIndex(MacroElement):  # type: ignore[misc]
             {%- for key, element in this.features.items() %}
                 {{ key|tojson }}: {{ element.get_name() }},
             {%- endfor %}
-            }
+            },
+            controls: {{ this.controls|tojson }}
         });
         {% endmacro %}
         """
     )
 
-    def __init__(self, features: dict[str, Any]):
+    def __init__(self, features: dict[str, Any], controls: dict[str, str]):
         super().__init__()
         self._name = "FeatureIndex"
         self.features = features
+        self.controls = controls

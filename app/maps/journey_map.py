@@ -437,8 +437,17 @@ def _build_map(
         ).add_to(fmap)
     if options.show_controls:
         folium.LayerControl(collapsed=True).add_to(fmap)
-        Fullscreen(position="topleft").add_to(fmap)
-    FeatureIndex(index).add_to(fmap)
+        Fullscreen(
+            position="topleft", title=_("Full screen"), title_cancel=_("Leave full screen")
+        ).add_to(fmap)
+    controls = {
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
+        "layers": _("Layers"),
+        "closePopup": _("Close popup"),
+        "leaflet": _("A JavaScript library for interactive maps"),
+    }
+    FeatureIndex(index, controls).add_to(fmap)
     return fmap
 
 

@@ -227,9 +227,31 @@
     });
   }
 
+  // Leaflet names its own controls in English; use the words the server sent with the
+  // map, in the page's language (screen readers read these names).
+  function name(el, text, asTitle) {
+    if (!el || !text) return;
+    el.setAttribute("aria-label", text);
+    if (asTitle) el.setAttribute("title", text);
+  }
+
+  function nameControls(entry) {
+    var words = entry.controls || {};
+    var container = entry.map.getContainer();
+    name(container.querySelector(".leaflet-control-zoom-in"), words.zoomIn, true);
+    name(container.querySelector(".leaflet-control-zoom-out"), words.zoomOut, true);
+    name(container.querySelector(".leaflet-control-layers-toggle"), words.layers, true);
+    name(container.querySelector(".leaflet-control-attribution a[title]"), words.leaflet, true);
+    entry.map.on("popupopen", function (event) {
+      var popup = event.popup.getElement();
+      name(popup && popup.querySelector(".leaflet-popup-close-button"), words.closePopup, false);
+    });
+  }
+
   window.addEventListener("load", function () {
     decodeTitles();
     (window.atlasMaps || []).forEach(function (entry) {
+      nameControls(entry);
       makeOperable(entry);
       spreadHazards(entry.map);
       entry.map.on("zoomend overlayadd", function () { spreadHazards(entry.map); });
