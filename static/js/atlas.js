@@ -248,7 +248,38 @@
     });
   }
 
+  // Map ready (for the benchmarks and tests): <html data-atlas-map="ready"> once the
+  // country outlines are drawn on every map of the page (app/maps/elements.py
+  // BoundaryLayer loads them as a script, then calls back each map waiting in
+  // window.atlasNaturalEarthWaiting) and every Promise a map script pushed onto
+  // window.atlasPendingLayers has settled (pushed ones are re-checked: a layer may
+  // add another). A page with no map never sets it.
+  function outlinesDrawn(callback) {
+    var waiting = window.atlasNaturalEarthWaiting;
+    if (waiting && waiting.length) waiting.push(callback);  // called after the others
+    else callback();
+  }
+
+  function layersSettled(callback) {
+    var pending = window.atlasPendingLayers || [];
+    var seen = pending.length;
+    Promise.allSettled(pending.slice()).then(function () {
+      if ((window.atlasPendingLayers || []).length > seen) layersSettled(callback);
+      else callback();
+    });
+  }
+
+  function signalReady() {
+    if (!(window.atlasMaps && window.atlasMaps.length)) return;
+    outlinesDrawn(function () {
+      layersSettled(function () {
+        document.documentElement.dataset.atlasMap = "ready";
+      });
+    });
+  }
+
   window.addEventListener("load", function () {
+    signalReady();
     decodeTitles();
     (window.atlasMaps || []).forEach(function (entry) {
       nameControls(entry);
