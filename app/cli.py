@@ -41,6 +41,8 @@ def seed_command(seeds_dir: Path | None) -> None:
 
 def register(app: Flask) -> None:
     from .geocoding.cli import geocode_command
+    from .synthetic.cli import synthetic_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(geocode_command)
+    app.cli.add_command(synthetic_command)
