@@ -33,9 +33,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
 
+    from .maps import fast_render
     from .maps.assets import use_local_assets
 
     use_local_assets()
+    fast_render.install()  # one Jinja pass per map element, not two
 
     from . import auth, i18n
 
@@ -50,4 +52,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
     export.register(app)
     history.register(app)
+
+    from . import http
+
+    http.register(app)  # last: it wraps the finished app (cache, ETag, gzip, static)
     return app
