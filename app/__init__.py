@@ -52,4 +52,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
     export.register(app)
     history.register(app)
+
+    from . import http
+
+    http.register(app)  # last: it wraps the finished app (cache, ETag, gzip, static)
     return app

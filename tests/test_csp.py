@@ -1,14 +1,17 @@
 """The Content-Security-Policy and the other security headers (app/security/headers.py).
 
-Every response carries the policy; each response has its own nonce, and every inline
-script of ours carries it. Then headless Chromium opens every page type, builds the
-maps, opens their popups and walks the slides, and counts the policy's violations
-(none); and the policy is shown to bite: an injected inline script, event handler,
-`javascript:` URL or eval does not run.
+Every response carries the policy; it allows our own origin's scripts and, by their
+SHA-256, exactly the inline scripts of that very response (no nonce: a cached page is
+sent many times, and a 304 reuses the stored body). Then headless Chromium opens
+every page type, builds the maps, opens their popups and walks the slides, and counts
+the policy's violations (none); and the policy is shown to bite: an injected inline
+script, event handler, `javascript:` URL or eval does not run.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -33,7 +36,7 @@ CSP = "Content-Security-Policy"
 SLUG = "roh-family"
 SOURCE = "heartbreaking-stories"
 
-# The policy's fixed directives; script-src carries the nonce, img-src the optional
+# The policy's fixed directives; script-src carries the script hashes, img-src the optional
 # tiles and frame-ancestors the framing policy (checked per response below).
 FIXED = {
     "default-src": "'self'",
@@ -44,7 +47,7 @@ FIXED = {
     "base-uri": "'none'",
     "form-action": "'self'",
 }
-NONCE = re.compile(r"'self' 'nonce-([A-Za-z0-9_-]{22})'")
+SCRIPT_SRC = re.compile(r"'self'((?: 'sha256-[A-Za-z0-9+/]{43}=')*)")
 # <script> types a browser runs; anything else (application/json) is a data block.
 JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
 
@@ -58,10 +61,16 @@ def policy(response: Any) -> dict[str, str]:
     return {d[0]: d[1] for d in directives}
 
 
-def nonce_of(response: Any) -> str:
-    match = NONCE.fullmatch(policy(response)["script-src"])
+def script_hashes(response: Any) -> list[str]:
+    """The inline scripts the policy allows (besides our origin's files), by hash."""
+    match = SCRIPT_SRC.fullmatch(policy(response)["script-src"])
     assert match, policy(response)["script-src"]
-    return match.group(1)
+    return match.group(1).split()
+
+
+def sha256_source(code: str) -> str:
+    digest = hashlib.sha256(code.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 def frameable(path: str) -> bool:
@@ -75,7 +84,7 @@ def check_headers(app: Flask, url: str, response: Any) -> None:
     found = policy(response)
     for name, value in FIXED.items():
         assert found.get(name) == value, f"{url}: {name} is {found.get(name)!r}"
-    nonce_of(response)
+    script_hashes(response)
     tiles = " https://tile.openstreetmap.org" if app.config["ONLINE_TILES"] and not embed else ""
     assert found["img-src"] == "'self' data:" + tiles, url
     assert set(found) == {*FIXED, "script-src", "img-src", "frame-ancestors"}, url
@@ -148,8 +157,10 @@ class Scripts(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.inline: list[dict[str, str | None]] = []
+        self.texts: list[str] = []  # each inline script's text, as the browser reads it
         self.external: list[str] = []
         self.unsafe: list[str] = []
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -163,6 +174,16 @@ class Scripts(HTMLParser):
                 self.external.append(str(attributes["src"]))
             else:
                 self.inline.append(attributes)
+                self.texts.append("")
+                self._in_script = True
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.texts[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
 
 
 def scripts_of(body: str) -> Scripts:
@@ -240,48 +261,64 @@ def test_frame_ancestors_follows_the_setting_and_the_rest_stays(tmp_path):
         assert {name: policy(response)[name] for name in FIXED} == FIXED
 
 
-# ---------------------------------------------------------------- nonces
+# ---------------------------------------------------------------- script hashes
 
 
-def test_each_response_has_its_own_nonce_and_its_inline_scripts_carry_it(client):
+def test_the_policy_lists_exactly_the_hashes_of_the_pages_own_inline_scripts(client):
     url = f"/journeys/{SLUG}"
     first, second = client.get(url), client.get(url)
-    assert nonce_of(first) != nonce_of(second)
-    bodies = []
     for response in (first, second):
-        body = response.get_data(as_text=True)
-        inline = scripts_of(body).inline
-        assert inline, "the journey page has its map script inline"
-        assert [s.get("nonce") for s in inline] == [nonce_of(response)] * len(inline)
-        bodies.append(body.replace(nonce_of(response), "NONCE"))
-    # The map comes from the cache the second time: only the nonce differs.
-    assert bodies[0] == bodies[1]
+        found = scripts_of(response.get_data(as_text=True))
+        assert found.inline, "the journey page has its map script inline"
+        assert all("nonce" not in attributes for attributes in found.inline)
+        assert script_hashes(response) == [sha256_source(text) for text in found.texts]
+    # The same content, the same policy (the second answer came from the cache).
+    assert first.get_data() == second.get_data()
+    assert first.headers[CSP] == second.headers[CSP]
+    # Another map script, another hash.
+    other = client.get(f"/journeys/{SLUG}?classroom=1")
+    assert script_hashes(other) != script_hashes(first)
 
 
-def test_nonces_do_not_repeat_over_many_responses(client):
-    nonces = {nonce_of(client.get("/journeys.json")) for _ in range(200)}
-    assert len(nonces) == 200
+def test_a_response_without_inline_scripts_allows_none(client):
+    for url in ["/journeys.json", "/hazards", f"/journeys/{SLUG}/handout", "/static/js/atlas.js"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert policy(response)["script-src"] == "'self'", url
+
+
+def test_the_hash_is_of_the_text_the_browser_reads(seeded_app):
+    """Line ends as the HTML parser reads them (CR LF, CR: LF) and no closing tag."""
+    from app.security.headers import inline_script
+
+    with seeded_app.test_request_context("/"):
+        html = str(inline_script("a = 1;\r\nb = 2;\rc = 3;"))
+        assert html == "<script>a = 1;\nb = 2;\nc = 3;</script>"
+        with pytest.raises(ValueError):
+            inline_script("x = '</script><script>alert(1)</script>';")
 
 
 def check_scripts(url: str, response: Any) -> int:
-    """Every inline script of an HTML page carries the response's nonce, every other
+    """The policy allows exactly the hashes of the page's inline scripts, every other
     script is ours, and nothing has an inline handler or a javascript: URL. Returns
     the number of inline scripts."""
     assert response.mimetype == "text/html", url
-    nonce = nonce_of(response)
     found = scripts_of(response.get_data(as_text=True))
     inline = 0
-    for attributes in found.inline:
+    hashes = []
+    for attributes, text in zip(found.inline, found.texts, strict=True):
         if (attributes.get("type") or "").lower() in JS_TYPES:
-            assert attributes.get("nonce") == nonce, f"{url}: {attributes}"
+            assert "nonce" not in attributes, f"{url}: {attributes}"
+            hashes.append(sha256_source(text))
             inline += 1
+    assert sorted(set(hashes)) == sorted(script_hashes(response)), url
     for src in found.external:
         assert src.startswith("/static/"), f"{url}: a script from elsewhere: {src}"
     assert found.unsafe == [], f"{url}: {found.unsafe}"
     return inline
 
 
-def test_no_page_has_an_inline_script_without_the_nonce_or_an_inline_handler(client):
+def test_no_page_has_an_inline_script_the_policy_does_not_name_or_an_inline_handler(client):
     urls = html_page_urls(client)
     inline_scripts = sum(check_scripts(url, client.get(url)) for url in urls)
     assert len(urls) >= 40 and inline_scripts >= 25, (len(urls), inline_scripts)
@@ -312,7 +349,7 @@ def test_the_cached_maps_hold_no_nonce_and_their_heads_no_inline_script(client):
     for parts in maps:
         assert "<script" not in parts.header.replace("<script src=", "")
         assert "nonce" not in parts.header + parts.html + parts.script
-        # Folium's head settings moved to the (nonced) map script, ahead of the map.
+        # Folium's head settings moved to the (hashed) map script, ahead of the map.
         assert parts.script.lstrip().startswith("L_NO_TOUCH = false;")
 
 
@@ -547,10 +584,10 @@ INJECT = """() => {
     const s = document.createElement("script");
     s.textContent = "window.__injected = 'script'";
     document.body.appendChild(s);
-    // A script with a guessed nonce.
+    // The page's own map script with one statement more: its hash is not listed.
+    const ours = Array.from(document.scripts).find((e) => !e.src && e.textContent.trim());
     const g = document.createElement("script");
-    g.setAttribute("nonce", "guessedguessedguessed0");
-    g.textContent = "window.__guessed = 'script'";
+    g.textContent = ours.textContent + "\\nwindow.__guessed = 'script';";
     document.body.appendChild(g);
     // HTML with an inline handler (as an unescaped quote would be).
     const div = document.createElement("div");
@@ -575,7 +612,7 @@ def test_an_injected_script_handler_or_link_does_not_run_on_a_journey_page(csp_p
     page.evaluate(INJECT)
     page.wait_for_timeout(300)  # the image's error event, the link's navigation
     assert page.evaluate(RAN) == []
-    # One each: the script, the guessed nonce, the handler, the javascript: link.
+    # One each: the script, the altered map script, the handler, the javascript: link.
     assert [v["directive"] for v in violations(page)] == [
         "script-src-elem",
         "script-src-elem",
@@ -588,24 +625,26 @@ def test_an_injected_script_handler_or_link_does_not_run_on_a_journey_page(csp_p
 
 @pytest.fixture(scope="module")
 def bitten_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """A test-only page rendered by the app: one script of ours, with the nonce, and one
-    as an injection would write it into the HTML, without. Ours tries eval and new
-    Function (a script run by the test driver itself is not held to the policy)."""
+    """A test-only page rendered by the app: one script of ours, written by
+    inline_script() (its hash in the policy), and one as an injection would write it
+    into the HTML. Ours tries eval and new Function (a script run by the test driver
+    itself is not held to the policy)."""
     app = make_app(tmp_path_factory.mktemp("csp") / "atlas.sqlite")
 
     @app.get("/_test/injected")
     def injected() -> str:
         return render_template_string(
             "<!doctype html><title>t</title>"
-            '<script nonce="{{ csp_nonce() }}">window.__ours = 1;'
+            "{{ inline_script(ours) }}"
+            "<script>window.__theirs = 1</script>"
+            "<p>{{ quote|safe }}</p>",
+            ours="window.__ours = 1;"
             "for (const [name, run] of [['eval', () => eval('1 + 1')],"
             "    ['Function', () => new Function('return 1')()],"
             "    ['setTimeout', () => setTimeout('window.__timer = 1', 0)]]) {"
             "  try { run(); window['__' + name] = 'ran'; }"
             "  catch (e) { window['__' + name] = e.name; }"
-            "}</script>"
-            "<script>window.__theirs = 1</script>"
-            "<p>{{ quote|safe }}</p>",
+            "}",
             quote='<img src="data:," onerror="window.__handler = 1">',
         )
 
@@ -614,7 +653,7 @@ def bitten_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.mark.browser
-def test_a_script_written_into_a_page_without_the_nonce_does_not_run(browser, bitten_server):
+def test_a_script_written_into_a_page_without_its_hash_does_not_run(browser, bitten_server):
     with watched_page(browser, bitten_server.url) as (page, watch, _dialogs):
         page.context.add_init_script(WATCH_CSP)
         page.goto(bitten_server.url + "/_test/injected", wait_until="networkidle")

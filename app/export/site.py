@@ -22,6 +22,7 @@ from flask import Flask, render_template
 from sqlalchemy import select
 
 from ..extensions import db
+from ..http.static_files import plain_static_urls
 from ..models import DatasetRevision, Journey
 from .paths import (
     BASE_URL,
@@ -94,7 +95,7 @@ def _render(app: Flask, client: Any, page: Page, revision: int) -> str:
     response = client.get(page.request, base_url=BASE_URL)
     if response.status_code != 200:
         raise ExportError(f"{page.request} answered {response.status_code}")
-    return str(response.get_data(as_text=True))
+    return plain_static_urls(app.extensions["atlas_static_files"], response.get_data(as_text=True))
 
 
 def _crawl(app: Flask, build: Path, report: ExportReport, slugs: list[str], revision: int) -> None:

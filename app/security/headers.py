@@ -1,10 +1,13 @@
 """The security headers of every response (pages, embeds, JSON, static files, errors).
 
 Content-Security-Policy: scripts only from our own origin, plus the inline scripts we
-wrote ourselves, which carry this response's nonce (`csp_nonce()` in templates). A
-script smuggled into a page (a quote that escaped its escaping) has no nonce and does
-not run. Nothing loads from another host, except the optional OpenStreetMap tiles when
-ONLINE_TILES is on.
+wrote ourselves: a page writes each one with `inline_script(code)` (in templates), which
+records the script's SHA-256, and the policy lists exactly those hashes
+('sha256-...'). A script smuggled into a page (a quote that escaped its escaping) has
+none of those hashes and does not run. Hashes rather than a nonce: a cached page is
+sent many times and a 304 reuses the browser's stored body under new headers, so the
+policy must fit the body, whenever it was made. Nothing loads from another host,
+except the optional OpenStreetMap tiles when ONLINE_TILES is on.
 
 Framing: embeds (/embed/...) and the presentation mode (/present/...) are made to be
 shown in other sites' iframes: any site by default, or only the sites
@@ -15,13 +18,15 @@ someone else's site.
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Mapping
+import base64
+import hashlib
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
+from markupsafe import Markup
 
 from ..maps.journey_map import online_tiles_url
 
@@ -29,7 +34,9 @@ from ..maps.journey_map import online_tiles_url
 FRAMEABLE = ("embed", "present")
 EMBED = "embed"
 
-_NONCE_KEY = "atlas.csp_nonce"
+# This response's inline script hashes, kept on the request (its WSGI environ), not on
+# `g`: two requests made inside one application context (as tests do) share `g`.
+_HASHES_KEY = "atlas.csp_script_hashes"
 
 
 def first_segment(path: str) -> str:
@@ -46,16 +53,31 @@ def frame_ancestors(config: Mapping[str, Any]) -> str:
     return " ".join(sources) or "*"
 
 
-def csp_nonce() -> str:
-    """This response's nonce, made on first use: 128 random bits, base64url.
+def script_hash(code: str) -> str:
+    """The CSP source that allows exactly this inline script: its UTF-8 SHA-256."""
+    digest = hashlib.sha256(code.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
-    Kept on the request (its WSGI environ), not on `g`: two requests made inside one
-    application context (as tests do) share `g`, and must not share a nonce."""
-    store: Any = request.environ if has_request_context() else g.__dict__
-    nonce = store.get(_NONCE_KEY)
-    if nonce is None:
-        nonce = store[_NONCE_KEY] = secrets.token_urlsafe(16)
-    return str(nonce)
+
+def inline_script(code: str) -> Markup:
+    """`<script>code</script>`, allowed by this response's policy (its hash is listed).
+
+    The code is trusted (our map script: every piece of text in it went through
+    app/escaping.py). Line ends are written as the HTML parser will read them (CR LF
+    and CR become LF; NUL becomes U+FFFD), so that the browser hashes the same text."""
+    code = code.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    if "</script" in code.lower():
+        raise ValueError("an inline script must not contain a closing script tag")
+    if has_request_context():
+        hashes: list[str] = request.environ.setdefault(_HASHES_KEY, [])
+        source = script_hash(code)
+        if source not in hashes:
+            hashes.append(source)
+    return Markup("<script>") + Markup(code) + Markup("</script>")  # noqa: S704 (trusted code)
+
+
+def response_script_hashes() -> list[str]:
+    return list(request.environ.get(_HASHES_KEY, ())) if has_request_context() else []
 
 
 @lru_cache(maxsize=1)
@@ -65,11 +87,13 @@ def online_tiles_origin() -> str:
     return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
-def content_security_policy(nonce: str, ancestors: str, online_tiles: bool) -> str:
+def content_security_policy(
+    script_hashes: Iterable[str], ancestors: str, online_tiles: bool
+) -> str:
     directives = {
         "default-src": "'self'",
         # No 'unsafe-inline' and no 'unsafe-eval': nothing we load needs them.
-        "script-src": f"'self' 'nonce-{nonce}'",
+        "script-src": " ".join(["'self'", *script_hashes]),
         # Inline styles are allowed: Folium writes <style> blocks into the map's head,
         # Leaflet and its plugins build HTML strings with style attributes, and so do
         # our own icons (a colour per journey or hazard kind). Styles cannot run code.
@@ -91,7 +115,7 @@ def security_headers(response: Response) -> Response:
     headers = response.headers
     frameable = segment in FRAMEABLE
     headers["Content-Security-Policy"] = content_security_policy(
-        csp_nonce(),
+        response_script_hashes(),
         frame_ancestors(current_app.config) if frameable else "'none'",
         # An embed never offers the online layer (app/views/embed.py).
         online_tiles=bool(current_app.config["ONLINE_TILES"]) and segment != EMBED,
@@ -114,5 +138,5 @@ def security_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     frame_ancestors(app.config)  # a bad setting fails at start-up, not on a request
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["inline_script"] = inline_script
     app.after_request(security_headers)
