@@ -10,6 +10,8 @@ need_apt=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
 # GDAL's ogrinfo reads the GeoJSON, KML and GPX downloads as a real consumer would.
 command -v ogrinfo >/dev/null || need_apt+=(gdal-bin)
+# wrk: the benchmarks' load test (tests/test_bench_smoke.py runs it for 1 s).
+command -v wrk >/dev/null || need_apt+=(wrk)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
