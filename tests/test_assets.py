@@ -1,5 +1,7 @@
 """Offline by default: every asset Folium would fetch from a CDN is installed locally."""
 
+import re
+
 import folium
 import folium.plugins
 
@@ -25,8 +27,10 @@ def test_folium_links_only_our_static_copies(seeded_app):
 
 def test_the_offline_base_map_is_a_bundled_natural_earth_layer(client):
     page = client.get("/journeys/roh-family").get_data(as_text=True)
-    assert "/static/vendor/natural-earth/countries-110m.js" in page
-    script = client.get("/static/vendor/natural-earth/countries-110m.js").get_data(as_text=True)
+    # Linked under its content-hashed name (app/http/static_files.py).
+    linked = re.search(r"/static/vendor/natural-earth/countries-110m\.[0-9a-f]{10}\.js", page)
+    assert linked, "the page does not link the boundaries script"
+    script = client.get(linked.group(0)).get_data(as_text=True)
     assert script.startswith("window.atlasNaturalEarth = {")
     boundaries = client.get("/static/vendor/natural-earth/countries-110m.geojson").get_json()
     ids = {feature.get("id") for feature in boundaries["features"]}
