@@ -127,12 +127,20 @@ class Entry:
         return self._gz
 
     def answer(
-        self, environ: dict[str, object], *, drop_head_body: bool = True
+        self,
+        environ: dict[str, object],
+        *,
+        drop_head_body: bool = True,
+        cache_control: str | None = None,
     ) -> tuple[str, Headers, bytes]:
         """Status, headers and body for this request: 304 when If-None-Match names
         this content, the gzip body when accepted, no body for HEAD (unless the caller
-        is a Flask view: Werkzeug drops it then, keeping Content-Length)."""
+        is a Flask view: Werkzeug drops it then, keeping Content-Length). A
+        `cache_control` given here replaces the entry's own."""
         headers = list(self.headers)
+        if cache_control is not None:
+            headers = [(k, v) for k, v in headers if k.lower() != "cache-control"]
+            headers.append(("Cache-Control", cache_control))
         body, etag = self.body, self.etag
         if self._gz is not None and accepts_gzip(str(environ.get("HTTP_ACCEPT_ENCODING", ""))):
             packed = self.gzip_body()

@@ -50,7 +50,7 @@ class StaticFiles:
     def __init__(self, folder: str | os.PathLike[str]):
         self.folder = Path(folder)
         self._digests: dict[str, tuple[_Stat, str]] = {}
-        self._entries: dict[tuple[str, str], tuple[_Stat, Entry]] = {}
+        self._entries: dict[str, tuple[_Stat, Entry]] = {}
         self._lock = threading.Lock()
 
     def _path(self, name: str) -> Path | None:
@@ -100,12 +100,13 @@ class StaticFiles:
         original = (directory + "/" if directory else "") + match["stem"] + match["ext"]
         return original, self.digest(original) == match["hash"]
 
-    def entry(self, name: str, cache_control: str) -> Entry | None:
+    def entry(self, name: str) -> Entry | None:
+        """The file's entry (body, gzip, ETag), kept until the file changes on disk."""
         path = self._path(name)
         stat = self._stat(path) if path is not None else None
         if path is None or stat is None:
             return None
-        known = self._entries.get((name, cache_control))
+        known = self._entries.get(name)
         if known is not None and known[0] == stat:
             return known[1]
         suffix = path.suffix.lower()
@@ -114,20 +115,24 @@ class StaticFiles:
         entry = Entry(
             [("Content-Type", content_type)],
             path.read_bytes(),
-            cache_control=cache_control,
+            cache_control=REVALIDATE,
             compress_level=9,  # once per file and process: the smallest is worth it
         )
         with self._lock:
-            self._entries[(name, cache_control)] = (stat, entry)
+            self._entries[name] = (stat, entry)
         return entry
 
     def serve(self, filename: str) -> Response:
         """The static view: the file under its plain or hashed name (404 otherwise)."""
         original, current = self.resolve(filename)
-        entry = self.entry(original, IMMUTABLE if current else REVALIDATE)
+        entry = self.entry(original)
         if entry is None:
             abort(404)
-        status, headers, body = entry.answer(request.environ, drop_head_body=False)
+        status, headers, body = entry.answer(
+            request.environ,
+            drop_head_body=False,
+            cache_control=IMMUTABLE if current else REVALIDATE,
+        )
         return Response(body, status=status, headers=headers)
 
     def url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
