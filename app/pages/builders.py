@@ -3,11 +3,11 @@ both render exactly this."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -20,10 +20,12 @@ from ..models import (
     Hazard,
     Journey,
     Leg,
+    Passage,
     Place,
     Source,
 )
 from ..vocabulary import HAZARD_KINDS, sensitivity_labels
+from . import loading
 from .records import (
     Data,
     citation_data,
@@ -62,15 +64,43 @@ class NotFound(LookupError):
         self.known = known
 
 
-def _journeys() -> list[Journey]:
-    return list(db.session.scalars(select(Journey).order_by(Journey.position)))
+def _journeys(options: loading.Options | None = None) -> list[Journey]:
+    """All journeys, with what `options` says they will be read for (their summary)."""
+    if options is None:
+        options = loading.JOURNEY_SUMMARY
+    return list(db.session.scalars(select(Journey).order_by(Journey.position).options(*options)))
 
 
 def _sources() -> list[Source]:
     return list(db.session.scalars(select(Source).order_by(Source.file)))
 
 
-def source_summary(source: Source) -> Data:
+def _source_counts() -> dict[int, tuple[int, int]]:
+    """Passages and citations of every source, by source id (two queries in all)."""
+    passages: dict[int, int] = {
+        source_id: n
+        for source_id, n in db.session.execute(
+            select(Passage.source_id, func.count()).group_by(Passage.source_id)
+        )
+    }
+    citations: dict[int, int] = {
+        source_id: n
+        for source_id, n in db.session.execute(
+            select(Citation.source_id, func.count()).group_by(Citation.source_id)
+        )
+    }
+    return {i: (passages.get(i, 0), citations.get(i, 0)) for i in {*passages, *citations}}
+
+
+def source_summaries(sources: Iterable[Source]) -> list[Data]:
+    counts = _source_counts()
+    return [source_summary(s, counts) for s in sources]
+
+
+def source_summary(source: Source, counts: Mapping[int, tuple[int, int]] | None = None) -> Data:
+    passage_count, citation_count = (counts if counts is not None else _source_counts()).get(
+        source.id, (0, 0)
+    )
     return {
         "slug": source.slug,
         "name": source_name(source),
@@ -81,17 +111,18 @@ def source_summary(source: Source) -> Data:
         "date": source.date,
         "notes": source.notes,
         "url": url_for("sources.show", slug=source.slug),
-        "passage_count": len(source.passages),
-        "citation_count": len(
-            db.session.scalars(select(Citation.id).where(Citation.source_id == source.id)).all()
-        ),
+        "passage_count": passage_count,
+        "citation_count": citation_count,
     }
 
 
 def direct_route() -> Data | None:
     """The direct crossing of the inter-Korean border that defectors avoid."""
     journey = db.session.scalars(
-        select(Journey).where(Journey.kind == "direct-route").order_by(Journey.position)
+        select(Journey)
+        .where(Journey.kind == "direct-route")
+        .order_by(Journey.position)
+        .options(*loading.JOURNEY_SUMMARY)
     ).first()
     if journey is None or not journey.legs:
         return None
@@ -117,7 +148,7 @@ def journeys_index() -> Data:
 
 
 def sources_index() -> Data:
-    return {"title": _("Sources"), "sources": [source_summary(s) for s in _sources()]}
+    return {"title": _("Sources"), "sources": source_summaries(_sources())}
 
 
 def _places_of(journeys: Iterable[Journey], hazards: Iterable[Hazard]) -> list[Place]:
@@ -133,13 +164,15 @@ def _places_of(journeys: Iterable[Journey], hazards: Iterable[Hazard]) -> list[P
 
 
 def home_page() -> Data:
-    journeys = _journeys()
-    hazards = list(db.session.scalars(select(Hazard).order_by(Hazard.position)))
+    journeys = _journeys(loading.JOURNEY)
+    hazards = list(
+        db.session.scalars(select(Hazard).order_by(Hazard.position).options(*loading.HAZARD))
+    )
     return {
         "title": _("Escape Route Atlas"),
         "journeys": [journey_summary(j) for j in journeys],
         "direct_route": direct_route(),
-        "sources": [source_summary(s) for s in _sources()],
+        "sources": source_summaries(_sources()),
         "hazard_count": len(hazards),
         "downloads": {
             "geojson": url_for("downloads.atlas_geojson_file"),
@@ -164,7 +197,9 @@ def home_page() -> Data:
 
 
 def _journey(slug: str) -> Journey:
-    journey = db.session.scalars(select(Journey).where(Journey.slug == slug)).one_or_none()
+    journey = db.session.scalars(
+        select(Journey).where(Journey.slug == slug).options(*loading.JOURNEY)
+    ).one_or_none()
     if journey is None:
         raise NotFound("journey", slug, [journey_summary(j) for j in _journeys()])
     return journey
@@ -185,6 +220,7 @@ def _discrepancies_about(journey: Journey) -> list[Discrepancy]:
                 Discrepancy.id.in_(select(DiscrepancySubject.discrepancy_id).where(subject_filter))
             )
             .order_by(Discrepancy.position)
+            .options(*loading.DISCREPANCY)
         )
     )
 
@@ -215,7 +251,9 @@ def journey_page(slug: str) -> Data:
 
 
 def hazards_page() -> Data:
-    hazards = list(db.session.scalars(select(Hazard).order_by(Hazard.position)))
+    hazards = list(
+        db.session.scalars(select(Hazard).order_by(Hazard.position).options(*loading.HAZARD))
+    )
     groups = []
     for kind, meta in HAZARD_KINDS.items():
         members = [hazard_data(h) for h in hazards if h.kind == kind]
@@ -297,7 +335,7 @@ def citation_exists(key: str) -> bool:
 def source_page(slug: str, cite: str | None = None) -> Data:
     source = db.session.scalars(select(Source).where(Source.slug == slug)).one_or_none()
     if source is None:
-        raise NotFound("source", slug, [source_summary(s) for s in _sources()])
+        raise NotFound("source", slug, source_summaries(_sources()))
     citations = list(
         db.session.scalars(
             select(Citation)
@@ -359,7 +397,9 @@ def discrepancies_page() -> Data:
         "title": _("Where the sources disagree"),
         "discrepancies": [
             discrepancy_data(d)
-            for d in db.session.scalars(select(Discrepancy).order_by(Discrepancy.position))
+            for d in db.session.scalars(
+                select(Discrepancy).order_by(Discrepancy.position).options(*loading.DISCREPANCY)
+            )
         ],
     }
 
