@@ -70,6 +70,7 @@ def argument_values(endpoint: str, slugs: dict[str, list[str]]) -> dict[str, str
         "kind": "journey",
         "code": "en",
         "version": "1",
+        "ident": "x",  # a data-mode map's popup (HTML, not JSON)
     }
 
 

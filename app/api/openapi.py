@@ -86,6 +86,25 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=NOT_FOUND,
     ),
     Operation(
+        "/journeys/{slug}/map-data.json",
+        "map_data.journey_document",
+        "journeys",
+        "A large journey's map features as compact data (read by static/js/map-data.js)",
+        None,
+        parameters=("journey_slug",),
+        errors=NOT_FOUND,
+        description="Drawn by the map of a journey with more than 300 features (data mode): "
+        "areas, routes (stops and legs as arrays), hazards grouped by place. Plain text only.",
+    ),
+    Operation(
+        "/map-data.json",
+        "map_data.atlas_document",
+        "atlas",
+        "The home map's features as compact data (read by static/js/map-data.js)",
+        None,
+        description="As /journeys/{slug}/map-data.json, for every journey on the home map.",
+    ),
+    Operation(
         "/atlas.geojson",
         "downloads.atlas_geojson_file",
         "downloads",

@@ -16,9 +16,11 @@ import folium
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from folium.plugins import Fullscreen, PolyLineTextPath
+from markupsafe import Markup
 
 from ..escaping import map_text
 from ..vocabulary import HAZARD_KINDS
+from .data_layer import DataLayer, DataUrls, is_large, script_tag
 from .elements import BoundaryLayer, FeatureIndex, Legend
 from .popups import render
 
@@ -75,6 +77,8 @@ class MapOptions:
     classroom: bool = False
     # The language of the map's interface text (its data arrive in it already).
     language: str = "en"
+    # Where a large map loads its features from (data mode); None: always Folium.
+    data: DataUrls | None = None
 
 
 @dataclass(frozen=True)
@@ -114,24 +118,30 @@ def _citation_context(item: Data, options: MapOptions) -> Data:
     }
 
 
+def area_popup(place: Data, options: MapOptions) -> Markup:
+    return render(
+        "popup.html",
+        kind=_("Place · %(kind)s", kind=place.get("kind_label", place["kind"])),
+        title=place["name"],
+        title_en=_fallback(place, "name"),
+        summary=place["provenance_note"] if place["provenance"] == "editorial" else None,
+        # Editorial notes are written in English only.
+        summary_en=options.language != "en",
+        facts=[located_by(place)],
+        approximate=place["precision_label"],
+        **_citation_context(place, options),
+    )
+
+
+def area_tooltip(place: Data) -> str:
+    return str(_("%(name)s (approximate)", name=place["name"]))
+
+
 def _area_layer(place: Data, options: MapOptions) -> folium.map.Layer | None:
     """The shaded area (or band, for rivers and borders) of an approximate place."""
     area = place["area"]
-    popup = _popup(
-        render(
-            "popup.html",
-            kind=_("Place · %(kind)s", kind=place.get("kind_label", place["kind"])),
-            title=place["name"],
-            title_en=_fallback(place, "name"),
-            summary=place["provenance_note"] if place["provenance"] == "editorial" else None,
-            # Editorial notes are written in English only.
-            summary_en=options.language != "en",
-            facts=[located_by(place)],
-            approximate=place["precision_label"],
-            **_citation_context(place, options),
-        )
-    )
-    tooltip = folium.Tooltip(map_text(_("%(name)s (approximate)", name=place["name"])))
+    popup = _popup(area_popup(place, options))
+    tooltip = folium.Tooltip(map_text(area_tooltip(place)))
     if area["kind"] == "natural_earth" and area.get("geometry"):
         feature = {"type": "Feature", "properties": {}, "geometry": area["geometry"]}
         layer = folium.GeoJson(
@@ -161,8 +171,26 @@ def _area_layer(place: Data, options: MapOptions) -> folium.map.Layer | None:
     return layer
 
 
+def stop_title(stop: Data, place: Data) -> str:
+    return str(_("Stop %(n)s: %(name)s", n=stop["number"], name=place["name"]))
+
+
+def stop_popup(stop: Data, place: Data, options: MapOptions) -> Markup:
+    return render(
+        "popup.html",
+        kind=_("Stop"),
+        title=stop_title(stop, place),
+        title_en=_fallback(place, "name"),
+        summary=None,
+        summary_en=False,
+        facts=[located_by(place)],
+        approximate=place["precision_label"] if place["approximate"] else None,
+        **_citation_context(place, options),
+    )
+
+
 def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> folium.Marker:
-    title = _("Stop %(n)s: %(name)s", n=stop["number"], name=place["name"])
+    title = stop_title(stop, place)
     icon = folium.DivIcon(
         html=render(
             "stop_icon.html", number=stop["number"], approximate=place["approximate"], color=color
@@ -171,19 +199,7 @@ def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> fo
         icon_anchor=(13, 13),
         class_name="atlas-divicon",
     )
-    popup = _popup(
-        render(
-            "popup.html",
-            kind=_("Stop"),
-            title=title,
-            title_en=_fallback(place, "name"),
-            summary=None,
-            summary_en=False,
-            facts=[located_by(place)],
-            approximate=place["precision_label"] if place["approximate"] else None,
-            **_citation_context(place, options),
-        )
-    )
+    popup = _popup(stop_popup(stop, place, options))
     return folium.Marker(
         place["anchor"],
         icon=icon,
@@ -191,6 +207,40 @@ def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> fo
         popup=popup,
         tooltip=folium.Tooltip(map_text(title)),
         title=map_text(title),
+    )
+
+
+def _leg_distance(leg: Data) -> str:
+    return str(
+        _("≈ %(km)s km between representative points", km=format_decimal(round(leg["distance_km"])))
+    )
+
+
+def _leg_title(leg: Data) -> str:
+    return str(_("Leg %(n)s: %(label)s", n=leg["order"], label=leg["label"]))
+
+
+def leg_tooltip(leg: Data) -> str:
+    return f"{_leg_title(leg)} ({_leg_distance(leg)})"
+
+
+def leg_popup(journey: Data, leg: Data, options: MapOptions) -> Markup:
+    blocked = journey["kind"] == "direct-route"
+    return render(
+        "popup.html",
+        kind=_("Leg · %(journey)s", journey=journey["title"]),
+        title=_leg_title(leg),
+        title_en=_fallback(leg, "label"),
+        summary=leg["summary"],
+        summary_en=_fallback(leg, "summary"),
+        facts=[_leg_distance(leg)] + ([_("The route defectors avoid")] if blocked else []),
+        approximate=_(
+            "Approximate: the ends are known only to their country, region or city; "
+            "the line joins representative points"
+        )
+        if leg["approximate"]
+        else None,
+        **_citation_context(leg, options),
     )
 
 
@@ -203,28 +253,7 @@ def _leg_lines(
     if leg["route"] != "known" or not start or not end:
         return None  # an untold route is not drawn: a line would claim a crossing
     blocked = journey["kind"] == "direct-route"
-    distance = _(
-        "≈ %(km)s km between representative points", km=format_decimal(round(leg["distance_km"]))
-    )
-    title = _("Leg %(n)s: %(label)s", n=leg["order"], label=leg["label"])
-    popup = _popup(
-        render(
-            "popup.html",
-            kind=_("Leg · %(journey)s", journey=journey["title"]),
-            title=title,
-            title_en=_fallback(leg, "label"),
-            summary=leg["summary"],
-            summary_en=_fallback(leg, "summary"),
-            facts=[distance] + ([_("The route defectors avoid")] if blocked else []),
-            approximate=_(
-                "Approximate: the ends are known only to their country, region or city; "
-                "the line joins representative points"
-            )
-            if leg["approximate"]
-            else None,
-            **_citation_context(leg, options),
-        )
-    )
+    popup = _popup(leg_popup(journey, leg, options))
     line = folium.PolyLine(
         [start, end],
         color=color,
@@ -238,7 +267,7 @@ def _leg_lines(
         color=color,
         weight=18,
         opacity=0,
-        tooltip=folium.Tooltip(map_text(f"{title} ({distance})")),
+        tooltip=folium.Tooltip(map_text(leg_tooltip(leg))),
     )
     popup.add_to(hit)
     PolyLineTextPath(
@@ -249,6 +278,25 @@ def _leg_lines(
         attributes={"fill": color, "font-size": "18"},
     ).add_to(line)
     return line, hit
+
+
+def hazard_popup(hazard: Data, options: MapOptions) -> Markup:
+    return render(
+        "popup.html",
+        kind=_("Hazard · %(kind)s", kind=hazard["kind_label"]),
+        title=hazard["name"],
+        title_en=_fallback(hazard, "name"),
+        summary=hazard["summary"],
+        summary_en=_fallback(hazard, "summary"),
+        facts=[_("Where: %(place)s", place=hazard["place_name"])],
+        approximate=_(
+            "Approximate: shown beside %(place)s; the sources give no exact spot",
+            place=hazard["place_name"],
+        )
+        if hazard["approximate"]
+        else None,
+        **_citation_context(hazard, options),
+    )
 
 
 def _hazard_marker(
@@ -270,24 +318,7 @@ def _hazard_marker(
         icon_anchor=(12 - dx, 12 - dy),
         class_name="atlas-divicon",
     )
-    popup = _popup(
-        render(
-            "popup.html",
-            kind=_("Hazard · %(kind)s", kind=hazard["kind_label"]),
-            title=hazard["name"],
-            title_en=_fallback(hazard, "name"),
-            summary=hazard["summary"],
-            summary_en=_fallback(hazard, "summary"),
-            facts=[_("Where: %(place)s", place=hazard["place_name"])],
-            approximate=_(
-                "Approximate: shown beside %(place)s; the sources give no exact spot",
-                place=hazard["place_name"],
-            )
-            if hazard["approximate"]
-            else None,
-            **_citation_context(hazard, options),
-        )
-    )
+    popup = _popup(hazard_popup(hazard, options))
     label = _("Hazard: %(name)s", name=hazard["name"])
     return folium.Marker(
         anchor,
@@ -318,7 +349,6 @@ def build_map(
 def _build_map(
     journeys: list[Data], hazards: list[Data], places: list[Data], options: MapOptions
 ) -> folium.Map:
-    by_slug = {p["slug"]: p for p in places}
     fmap = folium.Map(
         tiles=None,
         max_zoom=12,
@@ -348,6 +378,85 @@ def _build_map(
             max_zoom=12,
         ).add_to(fmap)
 
+    if options.data is not None and is_large(journeys, hazards, places):
+        points, kinds_present, index = _data_features(fmap, journeys, hazards, places, options)
+    else:
+        points, kinds_present, index = _folium_features(fmap, journeys, hazards, places, options)
+    _finish(fmap, points, kinds_present, index, options)
+    return fmap
+
+
+def journey_colors(journeys: list[Data]) -> list[str]:
+    colors = []
+    for n, journey in enumerate(journeys):
+        color = JOURNEY_COLORS[n % len(JOURNEY_COLORS)] if len(journeys) > 1 else "#c0392b"
+        colors.append("#6c757d" if journey["kind"] == "direct-route" else color)
+    return colors
+
+
+def _route_name(journeys: list[Data], journey: Data) -> str:
+    if len(journeys) == 1:
+        return str(_("Route: legs and stops"))
+    return str(_("Journey: %(title)s", title=journey["title"]))
+
+
+def _data_features(
+    fmap: folium.Map,
+    journeys: list[Data],
+    hazards: list[Data],
+    places: list[Data],
+    options: MapOptions,
+) -> tuple[list[list[float]], list[str], dict[str, Any]]:
+    """Data mode (app/maps/data_layer.py): empty groups for the layers control, filled
+    in the browser from the map's JSON document; bounds and legend from the data here."""
+    assert options.data is not None
+    by_slug = {p["slug"]: p for p in places}
+    areas = folium.FeatureGroup(name=map_text(_("Approximate places")), show=True)
+    areas.add_to(fmap)
+    routes = []
+    points: list[list[float]] = []
+    for journey in journeys:
+        group = folium.FeatureGroup(name=map_text(_route_name(journeys, journey)), show=True)
+        group.add_to(fmap)
+        routes.append(group)
+        for stop in journey["stops"]:
+            anchor = by_slug[stop["place"]]["anchor"]
+            if anchor:
+                points.append(anchor)
+    drawn = [h for h in hazards if h["place"] and by_slug[h["place"]]["anchor"]]
+    points += [by_slug[h["place"]]["anchor"] for h in drawn]
+    hazard_group = folium.FeatureGroup(
+        name=map_text(_("Hazards (grouped by place)")), show=options.show_hazards
+    )
+    hazard_group.add_to(fmap)
+    fmap.get_root().header.add_child(script_tag(options.data.script), name="atlas_map_data_js")
+    DataLayer(
+        areas,
+        routes,
+        hazard_group,
+        {
+            "url": options.data.document,
+            "popup": options.data.popup,
+            "query": options.data.query,
+            "prefixes": ["" if len(journeys) == 1 else f"{j['slug']}-" for j in journeys],
+            "areaStyle": AREA_STYLE,
+            "bandStyle": BAND_STYLE,
+            "loading": _("Loading…"),
+            "failed": _("This could not be loaded. Reload the page to try again."),
+        },
+    ).add_to(fmap)
+    kinds_present = [k for k in HAZARD_KINDS if any(h["kind"] == k for h in drawn)]
+    return points, kinds_present, {}
+
+
+def _folium_features(
+    fmap: folium.Map,
+    journeys: list[Data],
+    hazards: list[Data],
+    places: list[Data],
+    options: MapOptions,
+) -> tuple[list[list[float]], list[str], dict[str, Any]]:
+    by_slug = {p["slug"]: p for p in places}
     index: dict[str, Any] = {}
     areas = folium.FeatureGroup(name=map_text(_("Approximate places")), show=True)
     for place in places:
@@ -416,7 +525,17 @@ def _build_map(
             index[f"hazard-{hazard['slug']}"] = marker
     for group in groups.values():
         group.add_to(fmap)
+    return points, kinds_present, index
 
+
+def _finish(
+    fmap: folium.Map,
+    points: list[list[float]],
+    kinds_present: list[str],
+    index: dict[str, Any],
+    options: MapOptions,
+) -> None:
+    """Bounds, legend, controls and the feature index, the same in both modes."""
     if points:
         # A journey told within one country has a single point: cap the zoom.
         fmap.fit_bounds(_bounds(points), padding=(30, 30), max_zoom=7)
@@ -448,7 +567,6 @@ def _build_map(
         "leaflet": _("A JavaScript library for interactive maps"),
     }
     FeatureIndex(index, controls).add_to(fmap)
-    return fmap
 
 
 def render_parts(fmap: folium.Map) -> MapParts:

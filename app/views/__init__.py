@@ -14,6 +14,7 @@ from . import (
     handout,
     hazards,
     journeys,
+    map_data,
     present,
     sources,
 )
@@ -24,6 +25,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(map_data.bp)
     classroom.register(app)
     errors.register(app)
     headers.register(app)

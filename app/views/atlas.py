@@ -7,6 +7,7 @@ from flask import Blueprint, Response
 from ..pages.builders import home_page
 from ..pages.cache import cached
 from .classroom import classroom_setting
+from .map_data import data_urls
 from .rendering import html_response, journey_map, json_response
 
 bp = Blueprint("atlas", __name__)
@@ -25,6 +26,7 @@ def home() -> Response:
             show_hazards=False,
             legend_open=False,
             classroom=classroom,
+            data=data_urls(None, classroom=classroom),
         ),
     )
     return html_response("home.html", data, map=parts, classroom=classroom)

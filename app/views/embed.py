@@ -190,6 +190,8 @@ def journey(slug: str) -> Response:
 
 
 def _embed_map(data: Data, options: EmbedOptions) -> MapParts:
+    from .map_data import data_urls  # map_data reuses this module's link carrying
+
     map_opts = dataclasses.replace(
         map_options(show_hazards=options.hazards),
         online_tiles=False,
@@ -199,6 +201,7 @@ def _embed_map(data: Data, options: EmbedOptions) -> MapParts:
         show_legend=options.show_legend,
         scroll_wheel_zoom=options.scroll,
         classroom=options.classroom,
+        data=data_urls(data["slug"], classroom=options.classroom, embed=options.carried()),
     )
     return render_parts(build_map([data], data["hazards"], data["places"], map_opts))
 

@@ -9,6 +9,7 @@ from ..pages.cache import cached
 from ..pages.geojson import journey_geojson
 from ..pages.records import Data
 from .classroom import classroom_setting
+from .paging import page
 from .rendering import html_response, journey_map, json_response
 
 bp = Blueprint("journeys", __name__)
@@ -17,6 +18,38 @@ bp = Blueprint("journeys", __name__)
 def journey_data(slug: str) -> Data:
     """A journey page's data, built once per dataset revision (also for other views)."""
     return cached(("journey", slug), lambda: journey_page(slug))
+
+
+# A leg names at most this many of its hazards (the rest counted).
+LEG_HAZARDS = 10
+
+
+def journey_lists(slug: str, data: Data) -> Data:
+    """The journey page's long lists a page at a time (app/views/paging.py): which
+    legs, hazards and places this page shows, and where a hazard is found."""
+    positions: dict[str, int] = cached(
+        ("journey-hazard-index", slug),
+        lambda: {h["slug"]: i for i, h in enumerate(data["hazards"])},
+    )
+    pages = {
+        "legs": page("legs", len(data["legs"])),
+        "hazards": page("hazards", len(data["hazards"])),
+        "places": page("places", len(data["places"])),
+    }
+    shown = pages["hazards"]
+
+    def hazard_link(hazard_slug: str) -> str:
+        position = positions[hazard_slug]
+        if shown.start <= position < shown.end:
+            return f"#hazard-{hazard_slug}"
+        return shown.url(position // shown.size + 1, f"hazard-{hazard_slug}")
+
+    return {
+        "pages": pages,
+        "hazard_index": positions,
+        "hazard_link": hazard_link,
+        "leg_hazards_cap": LEG_HAZARDS,
+    }
 
 
 @bp.get("/journeys")
@@ -31,13 +64,23 @@ def index_json() -> Response:
 
 @bp.get("/journeys/<slug>")
 def show(slug: str) -> Response:
+    from .map_data import data_urls
+
     data = journey_data(slug)
     classroom = classroom_setting()
     parts = cached(
         ("journey-map", slug, classroom),
-        lambda: journey_map([data], data["hazards"], data["places"], classroom=classroom),
+        lambda: journey_map(
+            [data],
+            data["hazards"],
+            data["places"],
+            classroom=classroom,
+            data=data_urls(slug, classroom=classroom),
+        ),
     )
-    return html_response("journey.html", data, map=parts, classroom=classroom)
+    return html_response(
+        "journey.html", data, map=parts, classroom=classroom, **journey_lists(slug, data)
+    )
 
 
 @bp.get("/journeys/<slug>.json")

@@ -18,6 +18,7 @@ from ..pages.records import Data
 from ..pages.slides import slide_deck
 from .classroom import classroom_setting
 from .journeys import journey_data
+from .map_data import data_urls
 from .rendering import html_response, journey_map, json_response
 
 bp = Blueprint("present", __name__)
@@ -40,7 +41,14 @@ def _map(journey: Data, classroom: bool) -> MapParts:
         known = {p["slug"] for p in places}
         places += [p for p in direct["places"] if p["slug"] not in known]
     # Only the journey's own hazards: each slide shows those of its leg.
-    return journey_map(journeys, journey["hazards"], places, legend_open=False, classroom=classroom)
+    return journey_map(
+        journeys,
+        journey["hazards"],
+        places,
+        legend_open=False,
+        classroom=classroom,
+        data=data_urls(journey["slug"], classroom=classroom, present=True),
+    )
 
 
 def _keep_classroom(on: bool, language: str | None = None) -> Callable[[str], str]:
@@ -58,9 +66,28 @@ def _keep_classroom(on: bool, language: str | None = None) -> Callable[[str], st
     return link
 
 
+# A deck shows at most this many leg slides; the rest are counted, with the way to the
+# itinerary (1,000 slides cannot be presented, and would make the page megabytes).
+LEG_SLIDES = 100
+
+
+def shown_deck(deck: Data) -> Data:
+    """The deck as the HTML presents it: the first LEG_SLIDES leg slides, then the
+    closing slides, numbered again. The .json twin stays whole."""
+    legs = [s for s in deck["slides"] if s["kind"] == "leg"]
+    if len(legs) <= LEG_SLIDES:
+        return deck
+    dropped = {id(s) for s in legs[LEG_SLIDES:]}
+    slides = [
+        {**s, "number": n}
+        for n, s in enumerate((s for s in deck["slides"] if id(s) not in dropped), 1)
+    ]
+    return {**deck, "slides": slides, "slide_count": len(slides), "legs_left_out": len(dropped)}
+
+
 @bp.get("/present/journeys/<slug>")
 def show(slug: str) -> Response:
-    deck = _deck(slug)
+    deck = cached(("present-shown", slug), lambda: shown_deck(_deck(slug)))
     classroom = classroom_setting(default=True, cookies=False)
     parts = cached(("present-map", slug, classroom), lambda: _map(journey_data(slug), classroom))
     link = _keep_classroom(classroom, url_language())

@@ -9,6 +9,7 @@ from flask import Response, current_app, render_template, url_for
 
 from ..i18n import select_language
 from ..maps.assets import COUNTRIES_SCRIPT
+from ..maps.data_layer import DataUrls
 from ..maps.journey_map import MapOptions, MapParts, build_map, render_parts
 from ..pages.records import Data
 
@@ -25,7 +26,11 @@ def html_response(template: str, data: Data, status: int = 200, **extra: Any) ->
 
 
 def map_options(
-    *, show_hazards: bool = True, legend_open: bool = True, classroom: bool = False
+    *,
+    show_hazards: bool = True,
+    legend_open: bool = True,
+    classroom: bool = False,
+    data: DataUrls | None = None,
 ) -> MapOptions:
     return MapOptions(
         boundaries_url=url_for("static", filename=COUNTRIES_SCRIPT),
@@ -34,6 +39,7 @@ def map_options(
         legend_open=legend_open,
         classroom=classroom,
         language=select_language(),
+        data=data,
     )
 
 
@@ -45,6 +51,10 @@ def journey_map(
     show_hazards: bool = True,
     legend_open: bool = True,
     classroom: bool = False,
+    data: DataUrls | None = None,
 ) -> MapParts:
-    options = map_options(show_hazards=show_hazards, legend_open=legend_open, classroom=classroom)
+    """`data`: where the map loads its features from if it is large (data mode)."""
+    options = map_options(
+        show_hazards=show_hazards, legend_open=legend_open, classroom=classroom, data=data
+    )
     return render_parts(build_map(journeys, hazards, places, options))
