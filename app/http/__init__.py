@@ -22,6 +22,7 @@ from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import db
+from .fingerprint import deployment_fingerprint
 from .response_cache import CACHEABLE, ResponseCache, cacheable_endpoint
 from .revision import RevisionReader
 from .static_files import StaticFiles
@@ -86,7 +87,8 @@ def register(app: Flask) -> None:
     # Inside ProxyFix (app/auth/cookies.py) when there is one: the key then holds the
     # scheme and host the client asked for.
     inner = app.wsgi_app.app if isinstance(app.wsgi_app, ProxyFix) else app.wsgi_app
-    cache = ResponseCache(inner, app, RevisionReader(engine), max_bytes)
+    fingerprint = deployment_fingerprint(app)
+    cache = ResponseCache(inner, app, RevisionReader(engine), max_bytes, fingerprint)
     app.extensions["atlas_response_cache"] = cache
     if isinstance(app.wsgi_app, ProxyFix):
         app.wsgi_app.app = cache

@@ -2,10 +2,21 @@
 304, gzip when the client takes it, HEAD without a body. Used for cached pages
 (response_cache.py) and static files (static_files.py) alike.
 
-ETags are strong, one per encoding: the body's SHA-256 (`"<hex>"`), and the same with
-`-gz` for the gzip body (`"<hex>-gz"`), since the two are different byte sequences.
+ETags, one per encoding (`"<hex>"`, and `"<hex>-gz"` for the gzip body):
+- strong, the body's SHA-256, when the same content is always the same bytes (static
+  files);
+- weak (`W/"<hex>"`), the SHA-256 of what the answer was built from, when it is given
+  (`validator`): pages. Each process renders a map with its own random element ids
+  (branca names every element `<kind>_<urandom hex>`), so two gunicorn workers send
+  the same page in different bytes; a tag from the body would then miss every time a
+  reload reaches the other worker. The same inputs make an equivalent page: weak.
 If-None-Match is compared weakly (RFC 9110 13.1.2) against both tags of the entry:
-either one names the same content, so a client holding either gets its 304."""
+either one names the same content, so a client holding either gets its 304.
+
+A 304 carries only what RFC 9110 15.4.5 lists (Cache-Control, ETag, Vary; the server
+adds Date): the browser keeps the rest of its stored answer, so the stored body keeps
+the Content-Security-Policy made for it (the script hashes of the body it holds,
+perhaps from another worker)."""
 
 from __future__ import annotations
 
@@ -22,7 +33,7 @@ MIN_GZIP_BYTES = 1024
 _COMPRESSIBLE_SUFFIXES = ("json", "javascript", "+xml", "/xml", "ecmascript")
 _COMPRESSIBLE_TYPES = frozenset({"font/ttf", "font/otf", "application/x-font-ttf"})
 # Headers that describe a body: a 304 carries none of them (it has no body).
-_BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
+_NOT_MODIFIED_HEADERS = frozenset({"cache-control", "etag", "vary", "expires", "content-location"})
 
 Headers = list[tuple[str, str]]
 
@@ -57,7 +68,7 @@ def accepts_gzip(accept_encoding: str) -> bool:
 def etag_matches(if_none_match: str, tags: Iterable[str]) -> bool:
     """Weak comparison of an If-None-Match list with our tags (or `*`)."""
     wanted = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return "*" in wanted or any(tag in wanted for tag in tags)
+    return "*" in wanted or any(tag.removeprefix("W/") in wanted for tag in tags)
 
 
 def _header(headers: Headers, name: str) -> str | None:
@@ -78,18 +89,21 @@ class Entry:
         *,
         cache_control: str | None = None,
         compress_level: int = 6,
+        validator: str | None = None,
     ):
         content_type = _header(headers, "Content-Type") or ""
         headers = [(k, v) for k, v in headers if k.lower() not in ("content-length", "etag")]
-        digest = hashlib.sha256(body).hexdigest()[:32]
+        weak = "W/" if validator is not None else ""
+        source = validator.encode("utf-8") if validator is not None else body
+        digest = hashlib.sha256(source).hexdigest()[:32]
         self.body = body
-        self.etag = f'"{digest}"'
+        self.etag = f'{weak}"{digest}"'
         self.compress_level = compress_level
         # None: not compressible; b"": not made yet.
         self._gz: bytes | None = (
             b"" if len(body) >= MIN_GZIP_BYTES and compressible(content_type) else None
         )
-        self.gz_etag = f'"{digest}-gz"' if self._gz is not None else self.etag
+        self.gz_etag = f'{weak}"{digest}-gz"' if self._gz is not None else self.etag
         if cache_control is not None:
             headers = [(k, v) for k, v in headers if k.lower() != "cache-control"]
             headers.append(("Cache-Control", cache_control))
@@ -152,7 +166,7 @@ class Entry:
         if isinstance(if_none_match, str) and etag_matches(
             if_none_match, (self.etag, self.gz_etag)
         ):
-            kept = [h for h in headers if h[0].lower() not in _BODY_HEADERS]
+            kept = [h for h in headers if h[0].lower() in _NOT_MODIFIED_HEADERS]
             return "304 Not Modified", kept, b""
         headers.append(("Content-Length", str(len(body))))
         if drop_head_body and environ.get("REQUEST_METHOD") == "HEAD":

@@ -137,10 +137,12 @@ class ResponseCache:
         flask_app: Flask,
         revision: Callable[[], Revision],
         max_bytes: int,
+        fingerprint: str = "",
     ):
         self.app = app
         self.flask_app = flask_app
         self.revision = revision
+        self.fingerprint = fingerprint
         self.store = ByteLRU(max_bytes)
         self.session_cookie = str(flask_app.config["SESSION_COOKIE_NAME"])
         self._segments: frozenset[str] | None = None
@@ -195,7 +197,7 @@ class ResponseCache:
         environ[REVISION] = revision
         entry = self.store.get(key)
         if entry is None:
-            built = self._build(environ)
+            built = self._build(environ, key)
             if isinstance(built, tuple):
                 status, headers, body = built
                 start_response(status, headers)
@@ -206,7 +208,7 @@ class ResponseCache:
         start_response(status, headers)
         return [body]
 
-    def _build(self, environ: dict[str, Any]) -> Entry | tuple[str, Headers, bytes]:
+    def _build(self, environ: dict[str, Any], key: Hashable) -> Entry | tuple[str, Headers, bytes]:
         """Run the app; an Entry when its answer may be kept, else the answer itself.
         A HEAD is run as a GET, so that its entry has the body later GETs send."""
         head = environ["REQUEST_METHOD"] == "HEAD"
@@ -230,7 +232,8 @@ class ResponseCache:
         status: str = captured["status"]
         headers: Headers = captured["headers"]
         if inner.get(CACHEABLE) is True and status.startswith("200") and _keepable(headers):
-            return Entry(headers, body)
+            # The ETag names the inputs (see entries.py): the same in every worker.
+            return Entry(headers, body, validator=repr((self.fingerprint, key)))
         return status, headers, body
 
 
