@@ -212,7 +212,7 @@ class Bench:
                         chromium, visit, base, mirror
                     ),
                 )
-            hosts_ok = bool(visit) and visit.hosts == [ours_host]
+            hosts_ok = bool(visit) and visit.hosts == [ours_host] and not visit.failed
             note = ""
             if visit:
                 others = [h for h in visit.hosts if h != ours_host]
@@ -220,6 +220,7 @@ class Bench:
                     f"{visit.requests} requests, "
                     + ("all from our own host" if not others else f"OTHER HOSTS: {others}")
                     + (f"; static copy {reference[1]} requests" if reference else "")
+                    + (f"; FAILED: {', '.join(visit.failed)}" if visit.failed else "")
                 )
             self.table.add(
                 Row(
@@ -251,13 +252,13 @@ class Bench:
             (f"{SEEDED_JOURNEY} (seeded) · journey page", f"/journeys/{SEEDED_JOURNEY}"),
         ] + [(f"{s.label} · journey page", f"/journeys/{s.slug}") for s in self.args.sizes]
         warm_up(base, [p for _w, p in pages])
-        runs = self.args.runs
+        runs, budget = self.args.runs, 2 * self.args.budget
         times: dict[str, list[float]] = {}
         for _what, path in pages:
             self.say(f"map ready {path}")
             got = self.attempt(
                 f"map ready {path}",
-                lambda path=path: browser.ready_times(chromium, base + path, runs),
+                lambda path=path: browser.ready_times(chromium, base + path, runs, budget),
             )
             times[path] = got or []
         home = times["/"]

@@ -5,6 +5,7 @@ the migrations, seeded with the three articles, then given synthetic journeys by
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,10 +76,13 @@ def prepare(app: Flask, sizes: list[Size], say: object = print) -> None:
             say(f"  {size.slug}: {out.strip().splitlines()[-1]}")
 
 
-def clear_caches(app: Flask) -> None:
+def clear_caches(app: Flask, keep: Hashable | None = None) -> None:
     """Forget every built page and map, as after a change of the dataset: the next
-    request builds from the database (a cold render)."""
-    page_cache._entries.clear()
+    request builds from the database (a cold render). `keep`: one key given to
+    app/pages/cache.py's `cached` (such as ("journey", slug)) whose value stays."""
+    for key in list(page_cache._entries):
+        if keep is None or key[-1] != keep:
+            page_cache._entries.pop(key, None)
     # The whole-answer cache (app/http/response_cache.py) is WSGI middleware around
     # the app: found along the chain of wrapped WSGI apps, however deep it sits.
     layer: object = app.wsgi_app

@@ -67,19 +67,39 @@ def serve_times(client: Client, slug: str, repeats: int, budget: float) -> Servi
 
 def our_map_times(app: Flask, slug: str, repeats: int, budget: float) -> list[float]:
     """app/maps/journey_map.build_map + render_parts on the journey page's own data
-    (built once beforehand: the page data are timed in the whole cold page)."""
+    (built once beforehand: the page data are timed in the whole cold page), with the
+    options the journey page uses. A large map in data mode draws its features from a
+    document the browser loads next: building that (cold) is part of drawing them."""
     from app.maps.journey_map import build_map, render_parts
-    from app.pages.builders import journey_page
+    from app.views.journeys import journey_data
     from app.views.rendering import map_options
 
+    client = app.test_client()
     with app.test_request_context(f"/journeys/{slug}", headers=HEADERS):
-        data = journey_page(slug)
+        data = journey_data(slug)  # built and cached, as the page has it
+        options = map_options(**data_mode(slug))
 
         def render() -> None:
-            clear_caches(app)
-            render_parts(build_map([data], data["hazards"], data["places"], map_options()))
+            # The page data stay: the map-data document is built from them too.
+            clear_caches(app, keep=("journey", slug))
+            parts = render_parts(build_map([data], data["hazards"], data["places"], options))
+            document = getattr(options, "data", None)
+            if document is not None and document.document in parts.script:
+                answer = client.get(document.document, headers=HEADERS)
+                if answer.status_code != 200:
+                    raise RuntimeError(f"GET {document.document}: {answer.status_code}")
 
         return samples(render, repeats, budget)
+
+
+def data_mode(slug: str) -> dict[str, object]:
+    """The map options' `data` the journey page passes (where a large map loads its
+    features from), when the app has a data mode (app/views/map_data.py)."""
+    try:
+        from app.views.map_data import data_urls
+    except ImportError:
+        return {}
+    return {"data": data_urls(slug, classroom=False)}
 
 
 def plain_folium_times(
