@@ -220,7 +220,9 @@ def hazard_data(hazard: Hazard) -> Data:
 
 def discrepancy_data(disc: Discrepancy) -> Data:
     about = []
-    for subject in disc.subjects:
+    # In the order they were recorded (the relationship has none: a database may return
+    # them in any order, and did, once loaded for several discrepancies at a time).
+    for subject in sorted(disc.subjects, key=lambda s: s.id):
         if subject.journey is not None:
             j = subject.journey
             about.append(
