@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from geopy.distance import geodesic
 
@@ -16,12 +17,19 @@ def round_km(km: float | None) -> float | None:
 
 
 def circle_ring(center: Sequence[float], radius_km: float, vertices: int = 48) -> list[list[float]]:
-    """A closed GeoJSON ring ([lon, lat] pairs) approximating a circle on the ellipsoid."""
+    """A closed GeoJSON ring ([lon, lat] pairs) approximating a circle on the ellipsoid.
+    A fresh list each call (callers may change it); the geodesic work is done once per
+    circle, since a large journey asks for the same place's area once per feature."""
+    return [list(point) for point in _ring(center[0], center[1], radius_km, vertices)]
+
+
+@lru_cache(maxsize=4096)
+def _ring(
+    lat: float, lon: float, radius_km: float, vertices: int
+) -> tuple[tuple[float, float], ...]:
     ring = []
     for i in range(vertices):
-        point = geodesic(kilometers=radius_km).destination(
-            (center[0], center[1]), 360 * i / vertices
-        )
-        ring.append([round(point.longitude, 5), round(point.latitude, 5)])
+        point = geodesic(kilometers=radius_km).destination((lat, lon), 360 * i / vertices)
+        ring.append((round(point.longitude, 5), round(point.latitude, 5)))
     ring.append(ring[0])
-    return ring
+    return tuple(ring)
