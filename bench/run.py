@@ -99,7 +99,7 @@ class Bench:
         seeded = (f"{SEEDED_JOURNEY} (seeded)", SEEDED_JOURNEY, None)
         return [seeded] + [(s.label, s.slug, s) for s in self.args.sizes]
 
-    def serving(self, app: Any) -> dict[str, float]:
+    def serving(self, app: Any) -> dict[str, list[float]]:
         """Rows for cold and warm serving; returns each dataset's cold page (ms)."""
         client = serving.Client(app)
         # Compile every template and warm the imports once, untimed.
@@ -107,7 +107,7 @@ class Bench:
             client.cold(path)
         health = serving.health(client, self.args.repeat)
         results: list[tuple[str, str, list[float], str]] = []
-        cold_page: dict[str, float] = {}
+        cold_page: dict[str, list[float]] = {}
         for name, slug, _size in self.datasets():
             self.say(f"serving {slug}")
             done = self.attempt(
@@ -122,7 +122,7 @@ class Bench:
                     times = getattr(done, state)[what] if done else []
                     results.append((name, what, times, state))
             if done:
-                cold_page[slug] = median_ms(done.cold["journey page"])
+                cold_page[slug] = done.cold["journey page"]
         reference = median_ms(health)
         for name, what, times, state in results:
             self.table.add(
@@ -139,7 +139,7 @@ class Bench:
             )
         return cold_page
 
-    def rendering(self, app: Any, cold_page: dict[str, float]) -> None:
+    def rendering(self, app: Any, cold_page: dict[str, list[float]]) -> None:
         client = serving.Client(app)
         work = self.args.work
         for name, slug, _size in self.datasets():
@@ -181,11 +181,11 @@ class Bench:
                 Row(
                     RENDER,
                     f"{name} · whole cold journey page",
-                    cold_page.get(slug),
+                    median_ms(cold_page[slug]) if slug in cold_page else None,
                     "ms",
                     "plain Folium",
                     plain_ms,
-                    n=self.args.repeat if slug in cold_page else 0,
+                    n=len(cold_page.get(slug, [])),
                     reference_n=plain_n,
                 )
             )
@@ -375,8 +375,8 @@ class Bench:
         )
         load1, load5, _ = os.getloadavg()
         self.table.footer = [
-            f"Medians. Repeats: in-process {args.repeat} per figure (fewer when one run "
-            f"exceeds {args.budget:g} s: see n in the JSON), /health at least 20 per round; "
+            f"Medians. Repeats: in-process {args.repeat} per figure (fewer once a figure's "
+            f"runs take {args.budget:g} s in all; listed below), warm and /health at least 20; "
             f"Chromium {args.runs} runs per page (new context each); first visit 1 each; "
             f"wrk {args.wrk_rounds} round(s) of {args.wrk_seconds:g} s per path after a "
             f"warm-up, Accept-Encoding: gzip, deflate, br.",
@@ -384,6 +384,14 @@ class Bench:
             f"{seconds / 60:.1f} min on {os.cpu_count()} CPUs (load {load1:.1f}/{load5:.1f}), "
             f"Python {platform.python_version()}.",
         ]
+        wanted = {SERVING: args.repeat, RENDER: args.repeat, READY: args.runs}
+        fewer = [
+            f"{row.what} {row.n}"
+            for row in self.table.rows
+            if 0 < row.n < wanted.get(row.section, 0)
+        ]
+        if fewer:
+            self.table.footer.append("Fewer samples (time budget): " + "; ".join(fewer) + ".")
         if self.failures:
             self.table.footer += ["Failures:"] + [f"  {f}" for f in self.failures]
 
