@@ -219,3 +219,20 @@ def test_ten_thousand_hazards_get_ready_under_a_megabyte_compressed(
         assert 0 < total < 1_000_000, f"{total} bytes on first visit"
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_a_link_to_a_hazard_opens_its_group_once_the_data_is_drawn(browser, large_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = PageWatch(large_server.url)
+    watch.attach(context, page)
+    try:
+        slug = f"{MID}-h5"  # hazard 5 stands at place P4, alone with its kind there
+        map_ready(page, f"{large_server.url}/journeys/{MID}#hazard-{slug}", watch)
+        popup = page.locator(".leaflet-popup-content .atlas-popup-group")
+        popup.wait_for()
+        assert "Synthetic hazard H5 (" in popup.inner_text()
+        watch.assert_clean()
+    finally:
+        context.close()

@@ -129,6 +129,12 @@
           entry.features[key] = features[key];
         });
         spec.map.getContainer().dataset.atlasDataMode = "drawn";
+        // A link to a feature (#hazard-…, #leg-3) arrived before the features did
+        // (static/js/atlas.js looks at load): open it now.
+        var wanted = features[decodeURIComponent(location.hash.slice(1))];
+        if (wanted && spec.map.hasLayer(wanted)) {
+          wanted.openPopup(wanted.getLatLng ? wanted.getLatLng() : wanted.getBounds().getCenter());
+        }
       });
   };
 })();
