@@ -2,15 +2,15 @@
 """Install the vendored front-end assets into ``static/vendor/``.
 
 Folium links Leaflet, jQuery, Bootstrap, Font Awesome, ... from public CDNs.
-The Escape Route Atlas serves all of them itself.  This script:
+The Escape Route Atlas serves what its pages use itself (app/maps/assets.py drops
+the rest from Folium's lists).  This script:
 
 1. runs ``npm ci`` (from the committed ``package-lock.json``) when
    ``node_modules/`` is missing or does not match the lockfile;
 2. copies exactly the files the pages need into ``static/vendor/<name>/``,
    keeping the relative layout the CSS ``url(...)`` references expect;
-3. generates two small files Folium normally pulls from CDNs: a
-   glyphicons-only stylesheet (from Bootstrap 3.4.1) and the awesome-markers
-   rotate stylesheet;
+3. builds a Font Awesome subset: a woff2 font and a stylesheet holding only the
+   icons the code names (app/maps/icons.py), with fontTools;
 4. converts the Natural Earth 1:110m countries TopoJSON (``world-atlas``)
    into ``static/vendor/natural-earth/countries-110m.geojson`` (and the same data as
    ``countries-110m.js``, which a page opened from disk can load where fetch() cannot);
@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -63,63 +64,8 @@ COPIES: tuple[tuple[str, str], ...] = (
     # jQuery 3.7.1
     ("jquery/dist/jquery.min.js", "jquery/jquery.min.js"),
     ("jquery/LICENSE.txt", "jquery/LICENSE.txt"),
-    # Bootstrap 5.2.2
-    ("bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/js/bootstrap.bundle.min.js"),
-    (
-        "bootstrap/dist/js/bootstrap.bundle.min.js.map",
-        "bootstrap/js/bootstrap.bundle.min.js.map",
-    ),
-    ("bootstrap/dist/css/bootstrap.min.css", "bootstrap/css/bootstrap.min.css"),
-    ("bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/css/bootstrap.min.css.map"),
-    ("bootstrap/LICENSE", "bootstrap/LICENSE"),
-    # Glyphicons from Bootstrap 3.4.1 (npm alias "bootstrap3"); CSS generated below.
-    (
-        "bootstrap3/dist/fonts/glyphicons-halflings-regular.woff2",
-        "bootstrap3-glyphicons/fonts/glyphicons-halflings-regular.woff2",
-    ),
-    (
-        "bootstrap3/dist/fonts/glyphicons-halflings-regular.woff",
-        "bootstrap3-glyphicons/fonts/glyphicons-halflings-regular.woff",
-    ),
-    ("bootstrap3/LICENSE", "bootstrap3-glyphicons/LICENSE"),
-    # Font Awesome Free 6.2.0 -- css/all.min.css references ../webfonts/.
-    ("@fortawesome/fontawesome-free/css/all.min.css", "fontawesome/css/all.min.css"),
-    *(
-        (f"@fortawesome/fontawesome-free/webfonts/{font}", f"fontawesome/webfonts/{font}")
-        for font in (
-            "fa-brands-400.ttf",
-            "fa-brands-400.woff2",
-            "fa-regular-400.ttf",
-            "fa-regular-400.woff2",
-            "fa-solid-900.ttf",
-            "fa-solid-900.woff2",
-            "fa-v4compatibility.ttf",
-            "fa-v4compatibility.woff2",
-        )
-    ),
+    # Font Awesome Free 6.2.0: only a subset of its solid font is installed (below).
     ("@fortawesome/fontawesome-free/LICENSE.txt", "fontawesome/LICENSE.txt"),
-    # Leaflet.awesome-markers 2.0.5 (same JS/CSS/images as the 2.0.2 Folium uses).
-    (
-        "leaflet.awesome-markers/dist/leaflet.awesome-markers.js",
-        "leaflet.awesome-markers/leaflet.awesome-markers.js",
-    ),
-    (
-        "leaflet.awesome-markers/dist/leaflet.awesome-markers.css",
-        "leaflet.awesome-markers/leaflet.awesome-markers.css",
-    ),
-    *(
-        (
-            f"leaflet.awesome-markers/dist/images/{image}",
-            f"leaflet.awesome-markers/images/{image}",
-        )
-        for image in (
-            "markers-soft.png",
-            "markers-soft@2x.png",
-            "markers-shadow.png",
-            "markers-shadow@2x.png",
-        )
-    ),
-    ("leaflet.awesome-markers/LICENSE", "leaflet.awesome-markers/LICENSE"),
     # folium.plugins.PolyLineTextPath
     ("leaflet-textpath/leaflet.textpath.js", "leaflet-textpath/leaflet.textpath.js"),
     ("leaflet-textpath/LICENSE", "leaflet-textpath/LICENSE"),
@@ -133,9 +79,11 @@ COPIES: tuple[tuple[str, str], ...] = (
     ("world-atlas/LICENSE", "natural-earth/LICENSE"),
 )
 
-GLYPHICONS_SOURCE = "bootstrap3/dist/css/bootstrap.css"
-GLYPHICONS_CSS = "bootstrap3-glyphicons/css/bootstrap-glyphicons.css"
-ROTATE_CSS = "leaflet.awesome-markers/leaflet.awesome.rotate.css"
+# Font Awesome: the atlas shows a few dozen of its ~1,400 solid icons (app/maps/icons.py
+# finds them in the code), so one font and one stylesheet of just those are built.
+FONTAWESOME = "@fortawesome/fontawesome-free"
+FONTAWESOME_CSS_SOURCE = f"{FONTAWESOME}/css/all.css"
+FONTAWESOME_FONT_SOURCE = f"{FONTAWESOME}/webfonts/fa-solid-900.ttf"
 TOPOJSON_SOURCE = "world-atlas/countries-110m.json"
 # Noto Sans KR (Fontsource): Korean pages must read on a machine without Korean fonts
 # (a classroom laptop, this Debian). Split by unicode-range, so a browser fetches only
@@ -143,6 +91,9 @@ TOPOJSON_SOURCE = "world-atlas/countries-110m.json"
 KOREAN_FONT = "@fontsource/noto-sans-kr"
 KOREAN_FONT_WEIGHTS = ("400", "700")
 KOREAN_FONT_CSS = "noto-sans-kr/noto-sans-kr.css"
+KOREAN_FONT_FAMILY = "Noto Sans KR"
+# The installed Korean fonts, under a family name of their own (static/css/atlas.css).
+LOCAL_KOREAN_FAMILY = "Korean installed"
 LOCAL_KOREAN_FONTS = {
     weight: ", ".join(f'local("{name}")' for name in names)
     for weight, names in {
@@ -167,8 +118,10 @@ LOCAL_KOREAN_FONTS = {
     }.items()
 }
 COUNTRIES_GEOJSON = "natural-earth/countries-110m.geojson"
-# The same data as a script, for pages opened from disk (file://), where fetch() is refused.
+# The same data as a script, for pages opened from disk (file://), where fetch() is refused;
+# rounded to what a 1:110m map can show (0.01 degree, about a kilometre).
 COUNTRIES_SCRIPT = "natural-earth/countries-110m.js"
+SCRIPT_DECIMALS = 2
 
 # URLs that appear in the vendored JavaScript but are never fetched: XML
 # namespace identifiers, hyperlinks rendered as <a href> and licence banners.
@@ -179,13 +132,7 @@ JS_REFERENCE_ONLY_URLS = frozenset(
         "http://www.w3.org/1999/xlink",  # leaflet-textpath: xlink namespace
         "http://www.w3.org/2000/svg",  # leaflet: SVG namespace
         "https://leafletjs.com",  # leaflet: attribution prefix link
-        "http://leafletjs.com",  # awesome-markers: banner comment
-        "https://github.com/lvoogdt",  # awesome-markers: banner comment
         "http://mapbox.com/osmdev/2012/11/20/getting-serious-about-svg/",  # textpath comment
-        "https://getbootstrap.com/",  # bootstrap: licence banner
-        "https://github.com/twbs/bootstrap/blob/main/LICENSE",  # bootstrap: licence banner
-        "https://github.com/twbs/bootstrap/graphs/contributors",  # bootstrap: banner
-        "https://popper.js.org",  # bootstrap bundle: popper error messages
     }
 )
 
@@ -303,60 +250,133 @@ def _top_level_blocks(css: str) -> list[tuple[str, str]]:
     return blocks
 
 
-def _generate_glyphicons_css(build: Path) -> None:
-    """Glyphicons-only stylesheet (what Folium gets from bootstrapcdn) from Bootstrap 3."""
-    source = (NODE_MODULES / GLYPHICONS_SOURCE).read_text(encoding="utf-8")
-    rules = []
-    for prelude, body in _top_level_blocks(source):
-        selectors = [s.strip() for s in prelude.split(",")]
-        if all(re.fullmatch(r"\.glyphicon(-[a-z0-9-]+:before)?", s) for s in selectors):
-            rules.append(f"{', '.join(selectors)} {{ {' '.join(body.split())} }}")
-    if len(rules) < 200 or not any(r.startswith(".glyphicon {") for r in rules):
-        raise AssetError(f"could not extract glyphicon rules from {GLYPHICONS_SOURCE}")
-    header = (
-        "/*! Glyphicons Halflings rules extracted from Bootstrap v3.4.1 (MIT, see ../LICENSE)\n"
-        " *  by scripts/install_assets.py -- do not edit. */\n"
-        "@font-face {\n"
-        '  font-family: "Glyphicons Halflings";\n'
-        '  src: url("../fonts/glyphicons-halflings-regular.woff2") format("woff2"),\n'
-        '       url("../fonts/glyphicons-halflings-regular.woff") format("woff");\n'
-        "}\n"
-    )
-    dest = build / GLYPHICONS_CSS
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(header + "\n".join(rules) + "\n", encoding="utf-8")
+def _icon_codepoints(icons: list[str]) -> dict[str, int]:
+    """Each icon's code point in the solid font, from Font Awesome's own stylesheet."""
+    css = (NODE_MODULES / FONTAWESOME_CSS_SOURCE).read_text(encoding="utf-8")
+    found: dict[str, int] = {}
+    for prelude, body in _top_level_blocks(css):
+        content = re.fullmatch(r'content:\s*"\\([0-9a-f]+)";?', body)
+        if content is None:
+            continue
+        for selector in prelude.split(","):
+            name = re.fullmatch(r"\.fa-([a-z0-9-]+)::?before", selector.strip())
+            if name and name.group(1) in icons:
+                found[name.group(1)] = int(content.group(1), 16)
+    missing = sorted(set(icons) - found.keys())
+    if missing:
+        raise AssetError(f"{FONTAWESOME_CSS_SOURCE}: no icon named {', '.join(missing)}")
+    return found
 
 
-def _generate_rotate_css(build: Path) -> None:
-    """Equivalent of folium/templates/leaflet.awesome.rotate.css (Icon(angle=N))."""
-    lines = ["/* Folium Icon(angle=N) support -- generated by scripts/install_assets.py */"]
-    lines += [f".fa-rotate-{n}{{transform:rotate({n}deg)}}" for n in range(1, 361)]
-    dest = build / ROTATE_CSS
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+def _icon_base_rules() -> str:
+    """Declarations Font Awesome gives the ``fa-solid`` style class, in its order."""
+    css = (NODE_MODULES / FONTAWESOME_CSS_SOURCE).read_text(encoding="utf-8")
+    declarations = [
+        " ".join(body.split())
+        for prelude, body in _top_level_blocks(css)
+        if ".fa-solid" in (s.strip() for s in prelude.split(","))
+    ]
+    if not any("font-weight: 900" in d for d in declarations):
+        raise AssetError(f"{FONTAWESOME_CSS_SOURCE}: no .fa-solid rules found")
+    return ".fa-solid { " + " ".join(d.rstrip(";") + ";" for d in declarations) + " }"
+
+
+def _subset_fontawesome(build: Path) -> int:
+    """Font Awesome's solid font cut down to the atlas's icons, and their stylesheet."""
+    from fontTools import subset  # installed with the atlas (pyproject.toml)
+    from fontTools.ttLib import TTFont
+
+    sys.path.insert(0, str(ROOT))
+    from app.maps.assets import ICONS_CSS, ICONS_FONT
+    from app.maps.icons import used_icons
+
+    icons = used_icons()
+    codepoints = _icon_codepoints(icons)
+    source = NODE_MODULES / FONTAWESOME_FONT_SOURCE
+    absent = sorted(n for n, c in codepoints.items() if c not in TTFont(source).getBestCmap())
+    if absent:
+        raise AssetError(f"{FONTAWESOME_FONT_SOURCE}: not a solid icon: {', '.join(absent)}")
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.name_IDs = ["*"]  # keep the copyright and licence records
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(set(codepoints.values())))
+    subsetter.subset(font)
+    font_dest = build / ICONS_FONT.removeprefix(f"{VENDOR.name}/")
+    font_dest.parent.mkdir(parents=True, exist_ok=True)
+    subset.save_font(font, str(font_dest), options)
+
+    css_dest = build / ICONS_CSS.removeprefix(f"{VENDOR.name}/")
+    font_url = os.path.relpath(font_dest, css_dest.parent).replace(os.sep, "/")
+    lines = [
+        "/*! Font Awesome Free 6.2.0 by @fontawesome - https://fontawesome.com",
+        " * License - https://fontawesome.com/license/free (Icons: CC BY 4.0, Fonts: SIL OFL 1.1,",
+        " * Code: MIT License) Copyright 2022 Fonticons, Inc. (see ../LICENSE.txt)",
+        " * The solid icons the atlas uses, by scripts/install_assets.py -- do not edit. */",
+        '@font-face { font-family: "Font Awesome 6 Free"; font-style: normal; font-weight: 900;'
+        f' font-display: block; src: url("{font_url}") format("woff2"); }}',
+        _icon_base_rules(),
+        *(f'.fa-{name}::before {{ content: "\\{codepoints[name]:x}"; }}' for name in icons),
+    ]
+    css_dest.parent.mkdir(parents=True, exist_ok=True)
+    css_dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(icons)
+
+
+def _font_slices(css: str, weight: str) -> list[tuple[str, str]]:
+    """(woff2 file name, unicode-range) of each @font-face in a Fontsource stylesheet."""
+    slices = []
+    for prelude, body in _top_level_blocks(css):
+        if prelude != "@font-face":
+            continue
+        woff2 = re.search(r"url\(\./files/([^)]+\.woff2)\) format\('woff2'\)", body)
+        ranges = re.search(r"unicode-range:\s*([^;]+);", body)
+        if woff2 is None or ranges is None or f"font-weight: {weight};" not in body:
+            raise AssetError(f"{KOREAN_FONT}/{weight}.css: unexpected layout: {body[:80]}")
+        slices.append((woff2.group(1), "".join(ranges.group(1).split())))
+    if len(slices) < 100:
+        raise AssetError(f"{KOREAN_FONT}/{weight}.css: expected over 100 slices")
+    return slices
 
 
 def _copy_korean_font(build: Path) -> int:
-    """Copy the woff2 slices of the two weights the atlas uses and write one stylesheet
-    for them (Fontsource's own CSS also names .woff files, which are not copied)."""
+    """Copy the woff2 slices of the weights the atlas uses and write one compact
+    stylesheet for them: the installed Korean fonts as a family of their own (named
+    first for Korean text, static/css/atlas.css), then each slice with only its file
+    and unicode-range. Fontsource's own CSS repeats the local() names in each of the
+    248 rules and also names .woff files, which are not copied."""
     package = NODE_MODULES / KOREAN_FONT
     dest = build / KOREAN_FONT_CSS
     (dest.parent / "files").mkdir(parents=True, exist_ok=True)
-    rules = [f"/* {KOREAN_FONT} (SIL OFL 1.1) -- generated by scripts/install_assets.py */"]
+    rules = [
+        f"/* {KOREAN_FONT} (SIL OFL 1.1, see LICENSE) -- generated by scripts/install_assets.py */",
+        f"/* A Korean font the machine has: where it draws the text, no slice of "
+        f'"{KOREAN_FONT_FAMILY}" below is downloaded. */',
+    ]
+    rules += [
+        f'@font-face{{font-family:"{LOCAL_KOREAN_FAMILY}";font-weight:{weight};'
+        f"src:{LOCAL_KOREAN_FONTS[weight]}}}"
+        for weight in KOREAN_FONT_WEIGHTS
+    ]
+    slices = {
+        weight: _font_slices((package / f"{weight}.css").read_text(encoding="utf-8"), weight)
+        for weight in KOREAN_FONT_WEIGHTS
+    }
+    # Each slice's weights side by side: gzip then finds a rule's long unicode-range
+    # again in the one just before it (the two weights cut the same ranges).
     copied = 0
-    for weight in KOREAN_FONT_WEIGHTS:
-        css = (package / f"{weight}.css").read_text(encoding="utf-8")
-        css, count = re.subn(r", url\(\./files/[^)]+\.woff\) format\('woff'\)", "", css)
-        if count == 0 or ".woff)" in css:
-            raise AssetError(f"{KOREAN_FONT}/{weight}.css: unexpected layout")
-        # A Korean font already on the machine wins, so nothing is downloaded there.
-        css = css.replace("src: url(", f"src: {LOCAL_KOREAN_FONTS[weight]}, url(")
-        rules.append(css)
-        for name in re.findall(r"url\(\./files/([^)]+\.woff2)\)", css):
+    for same_slice in zip(*slices.values(), strict=True):
+        for weight, (name, ranges) in zip(KOREAN_FONT_WEIGHTS, same_slice, strict=True):
+            rules.append(
+                f'@font-face{{font-family:"{KOREAN_FONT_FAMILY}";font-weight:{weight};'
+                f'font-display:swap;src:url(files/{name}) format("woff2");'
+                f"unicode-range:{ranges}}}"
+            )
             shutil.copy2(package / "files" / name, dest.parent / "files" / name)
             copied += 1
     shutil.copy2(package / "LICENSE", dest.parent / "LICENSE")
-    dest.write_text("\n".join(rules), encoding="utf-8")
+    dest.write_text("\n".join(rules) + "\n", encoding="utf-8")
     return copied
 
 
@@ -385,10 +405,57 @@ def _convert_countries(build: Path) -> int:
     if by_id.get("408") != "North Korea":
         raise AssetError(f"{COUNTRIES_GEOJSON}: ISO 3166 numeric ids missing (408 != North Korea)")
     (build / COUNTRIES_SCRIPT).write_text(
-        "window.atlasNaturalEarth = " + json.dumps(data, separators=(",", ":")) + ";\n",
+        "window.atlasNaturalEarth = "
+        + json.dumps(_outlines_for_pages(data), separators=(",", ":"))
+        + ";\n",
         encoding="utf-8",
     )
     return len(features)
+
+
+def _rounded_ring(ring: list[list[float]]) -> list[list[float]]:
+    """A ring's positions rounded to SCRIPT_DECIMALS, repeated neighbours dropped."""
+    rounded: list[list[float]] = []
+    for lon, lat in ring:
+        position = [round(lon, SCRIPT_DECIMALS), round(lat, SCRIPT_DECIMALS)]
+        if not rounded or rounded[-1] != position:
+            rounded.append(position)
+    return rounded
+
+
+def _rounded_polygon(rings: list[list[list[float]]]) -> list[list[list[float]]]:
+    """The polygon's rings, rounded; those that shrink below a closed triangle go
+    (all of them if the outer ring does)."""
+    kept = [_rounded_ring(ring) for ring in rings]
+    if len(kept[0]) < 4:
+        return []
+    return [ring for ring in kept if len(ring) >= 4]
+
+
+def _outlines_for_pages(data: dict[str, Any]) -> dict[str, Any]:
+    """The outlines as the pages draw them: what a 1:110m map can show (0.01 degree,
+    about a kilometre) and only what the maps read (each country's id, which the
+    place editor matches; no properties). The .geojson keeps the full data."""
+    features = []
+    for feature in data["features"]:
+        geometry = feature["geometry"]
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        rounded = [p for p in (_rounded_polygon(polygon) for polygon in polygons) if p]
+        if not rounded:
+            raise AssetError(f"{COUNTRIES_SCRIPT}: {feature['properties']['name']} vanished")
+        outline: dict[str, Any] = {"type": "Feature"}
+        if "id" in feature:
+            outline["id"] = feature["id"]
+        outline["properties"] = {}
+        outline["geometry"] = (
+            {"type": "Polygon", "coordinates": rounded[0]}
+            if len(rounded) == 1
+            else {"type": "MultiPolygon", "coordinates": rounded}
+        )
+        features.append(outline)
+    return {"type": "FeatureCollection", "features": features}
 
 
 # ------------------------------------------------------------------------ check
@@ -474,8 +541,7 @@ def main() -> int:
         build = Path(tempfile.mkdtemp(prefix=".vendor-build-", dir=STATIC))
         try:
             _copy(build)
-            _generate_glyphicons_css(build)
-            _generate_rotate_css(build)
+            icons = _subset_fontawesome(build)
             _copy_korean_font(build)
             countries = _convert_countries(build)
             problems = check_tree(build)
@@ -497,7 +563,7 @@ def main() -> int:
     print(
         f"install_assets: OK - {len(files)} files, {size / 1024 / 1024:.1f} MiB in "
         f"{VENDOR.relative_to(ROOT)}/ (node_modules: {npm_status}; "
-        f"{countries} countries; 0 remote URLs)"
+        f"{countries} countries; {icons} icons; 0 remote URLs)"
     )
     return 0
 

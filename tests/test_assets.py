@@ -5,12 +5,37 @@ import re
 import folium
 import folium.plugins
 
-from app.maps.assets import local_asset_paths, missing_assets
+from app.maps.assets import (
+    ICONS_CSS,
+    ICONS_FONT,
+    MAP_BASE_CSS,
+    local_asset_paths,
+    missing_assets,
+)
 
 
 def test_every_vendored_asset_the_pages_load_is_installed():
-    assert len(local_asset_paths()) > 20
+    assert {
+        "vendor/leaflet/leaflet.js",
+        "vendor/jquery/jquery.min.js",
+        ICONS_CSS,
+        ICONS_FONT,
+        "vendor/natural-earth/countries-110m.js",
+    } <= set(local_asset_paths())
     assert missing_assets() == []
+
+
+def test_folium_links_only_what_the_atlas_uses(seeded_app):
+    """Bootstrap, the Glyphicons, Leaflet.awesome-markers and all of Font Awesome are
+    gone from the map pages; Bootstrap's base rules they were drawn with are ours."""
+    names = [name for name, _ in folium.Map.default_js + folium.Map.default_css]
+    assert names == ["leaflet", "jquery", "leaflet_css", "bootstrap_css"]
+    stem, ext = MAP_BASE_CSS.rsplit(".", 1)  # linked under its content-hashed name
+    linked = dict(folium.Map.default_css)["bootstrap_css"]
+    assert re.fullmatch(rf"/static/{stem}(\.[0-9a-f]{{10}})?\.{ext}", linked), linked
+    page = seeded_app.test_client().get("/journeys/roh-family").get_data(as_text=True)
+    for gone in ("bootstrap", "glyphicons", "awesome-markers", "awesome.rotate", "all.min.css"):
+        assert gone not in page, gone
 
 
 def test_folium_links_only_our_static_copies(seeded_app):
@@ -22,7 +47,7 @@ def test_folium_links_only_our_static_copies(seeded_app):
         (folium.plugins.Fullscreen, "default_css"),
     ):
         for _name, url in getattr(cls, attr):
-            assert url.startswith("/static/vendor/"), (cls.__name__, attr, url)
+            assert url.startswith("/static/"), (cls.__name__, attr, url)
 
 
 def test_the_offline_base_map_is_a_bundled_natural_earth_layer(client):

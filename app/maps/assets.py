@@ -1,15 +1,21 @@
-"""Serve every asset Folium would fetch from a CDN from ``/static/vendor/`` instead.
+"""Serve the assets Folium would fetch from a CDN from ``/static/vendor/`` instead,
+and only those the atlas uses.
 
 The files are installed (never committed) by ``scripts/install_assets.py`` from
 the npm packages pinned in ``package.json``.  Call :func:`use_local_assets` once
 at start-up, before any map is rendered; it swaps the class-level
 ``default_js``/``default_css`` lists of the Folium classes the atlas uses.
 
-Of the elements the atlas renders (``Map``, ``Marker``, ``Popup``, ``Icon``,
-``DivIcon``, ``PolyLine``, ``Polygon``, ``Circle``, ``CircleMarker``,
-``GeoJson``, ``FeatureGroup``, ``LayerControl``) only ``folium.Map`` declares
-external assets -- the others rely on what the map links (``GeoJson(...,
-embed=False)`` loads its data with jQuery's ``$.ajax``).  The two plugins used,
+Of the elements the atlas renders (``Map``, ``Marker``, ``Popup``, ``DivIcon``,
+``PolyLine``, ``Polygon``, ``Circle``, ``CircleMarker``, ``GeoJson``,
+``FeatureGroup``, ``LayerControl``) only ``folium.Map`` declares external assets;
+the others rely on what the map links.  Of those the atlas keeps Leaflet and jQuery
+(Folium's ``Popup`` builds its content with ``$(`...`)[0]``) and drops the rest:
+Bootstrap (its JavaScript drives nothing of ours; the few base rules of its CSS the
+map pages were drawn with are in ``static/css/map-base.css``, linked in its place),
+the Glyphicons and Leaflet.awesome-markers (for ``folium.Icon``, which the atlas does
+not use: its markers are ``DivIcon``s) and all of Font Awesome (the pages link
+:data:`ICONS_CSS`, a subset of the icons they use).  The two plugins used,
 ``PolyLineTextPath`` and ``Fullscreen``, declare their own.  Any other plugin
 still points at its CDN.
 """
@@ -29,21 +35,29 @@ COUNTRIES_GEOJSON: Final = "vendor/natural-earth/countries-110m.geojson"
 COUNTRIES_SCRIPT: Final = "vendor/natural-earth/countries-110m.js"
 DEFAULT_STATIC_FOLDER: Final = Path(__file__).resolve().parents[2] / "static"
 
-# Folium's asset names (for its pinned version) and our local copies, per class list.
-_REPLACEMENTS: Final[dict[tuple[type[Any], str], tuple[tuple[str, str], ...]]] = {
+# The Font Awesome subset (font and stylesheet) scripts/install_assets.py builds of the
+# icons app/maps/icons.py finds in the code; every page links the stylesheet.
+ICONS_CSS: Final = "vendor/fontawesome/css/atlas-icons.css"
+ICONS_FONT: Final = "vendor/fontawesome/webfonts/fa-solid-900-atlas.woff2"
+# Bootstrap's base rules the map pages were drawn with (ours, not vendored).
+MAP_BASE_CSS: Final = "css/map-base.css"
+
+# Folium's asset names (for its pinned version) and our local copies, per class list;
+# None drops the asset from the list (the atlas does not use it).
+_REPLACEMENTS: Final[dict[tuple[type[Any], str], tuple[tuple[str, str | None], ...]]] = {
     (folium.Map, "default_js"): (
         ("leaflet", "vendor/leaflet/leaflet.js"),
         ("jquery", "vendor/jquery/jquery.min.js"),
-        ("bootstrap", "vendor/bootstrap/js/bootstrap.bundle.min.js"),
-        ("awesome_markers", "vendor/leaflet.awesome-markers/leaflet.awesome-markers.js"),
+        ("bootstrap", None),
+        ("awesome_markers", None),
     ),
     (folium.Map, "default_css"): (
         ("leaflet_css", "vendor/leaflet/leaflet.css"),
-        ("bootstrap_css", "vendor/bootstrap/css/bootstrap.min.css"),
-        ("glyphicons_css", "vendor/bootstrap3-glyphicons/css/bootstrap-glyphicons.css"),
-        ("awesome_markers_font_css", "vendor/fontawesome/css/all.min.css"),
-        ("awesome_markers_css", "vendor/leaflet.awesome-markers/leaflet.awesome-markers.css"),
-        ("awesome_rotate_css", "vendor/leaflet.awesome-markers/leaflet.awesome.rotate.css"),
+        ("bootstrap_css", MAP_BASE_CSS),
+        ("glyphicons_css", None),
+        ("awesome_markers_font_css", None),
+        ("awesome_markers_css", None),
+        ("awesome_rotate_css", None),
     ),
     (folium.plugins.PolyLineTextPath, "default_js"): (
         ("polylinetextpath", "vendor/leaflet-textpath/leaflet.textpath.js"),
@@ -63,26 +77,20 @@ CSS_REFERENCED_ASSETS: Final[tuple[str, ...]] = (
     "vendor/leaflet/images/marker-icon.png",
     "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png",
-    "vendor/bootstrap3-glyphicons/fonts/glyphicons-halflings-regular.woff2",
-    "vendor/bootstrap3-glyphicons/fonts/glyphicons-halflings-regular.woff",
-    "vendor/fontawesome/webfonts/fa-brands-400.woff2",
-    "vendor/fontawesome/webfonts/fa-brands-400.ttf",
-    "vendor/fontawesome/webfonts/fa-regular-400.woff2",
-    "vendor/fontawesome/webfonts/fa-regular-400.ttf",
-    "vendor/fontawesome/webfonts/fa-solid-900.woff2",
-    "vendor/fontawesome/webfonts/fa-solid-900.ttf",
-    "vendor/fontawesome/webfonts/fa-v4compatibility.woff2",
-    "vendor/fontawesome/webfonts/fa-v4compatibility.ttf",
-    "vendor/leaflet.awesome-markers/images/markers-soft.png",
-    "vendor/leaflet.awesome-markers/images/markers-soft@2x.png",
-    "vendor/leaflet.awesome-markers/images/markers-shadow.png",
-    "vendor/leaflet.awesome-markers/images/markers-shadow@2x.png",
+    ICONS_FONT,
     "vendor/leaflet.fullscreen/icon-fullscreen.svg",
 )
 
-# Files linked from the rendered HTML (<script>/<link>) plus the boundaries (data, script).
+# Vendored files linked from the rendered HTML (<script>/<link>) plus the boundaries
+# (data, script).
 LINKED_ASSETS: Final[tuple[str, ...]] = (
-    *(local for spec in _REPLACEMENTS.values() for _, local in spec),
+    *(
+        local
+        for spec in _REPLACEMENTS.values()
+        for _, local in spec
+        if local is not None and local.startswith(f"{VENDOR_DIR}/")
+    ),
+    ICONS_CSS,
     COUNTRIES_GEOJSON,
     COUNTRIES_SCRIPT,
 )
@@ -108,7 +116,8 @@ def use_local_assets(static_url_path: str = "/static") -> None:
     for (cls, attr), spec in _REPLACEMENTS.items():
         current = [str(name) for name, _ in getattr(cls, attr)]
         expected = [name for name, _ in spec]
-        if current != expected:
+        already_applied = [name for name, local in spec if local is not None]
+        if current not in (expected, already_applied):
             raise RuntimeError(
                 f"{cls.__module__}.{cls.__name__}.{attr} names {current!r}, expected "
                 f"{expected!r}; update package.json, scripts/install_assets.py and "
@@ -116,4 +125,5 @@ def use_local_assets(static_url_path: str = "/static") -> None:
             )
     prefix = static_url_path.rstrip("/")
     for (cls, attr), spec in _REPLACEMENTS.items():
-        setattr(cls, attr, [(name, f"{prefix}/{local}") for name, local in spec])
+        kept = [(name, f"{prefix}/{local}") for name, local in spec if local is not None]
+        setattr(cls, attr, kept)
