@@ -236,3 +236,21 @@ def test_a_link_to_a_hazard_opens_its_group_once_the_data_is_drawn(browser, larg
         watch.assert_clean()
     finally:
         context.close()
+
+
+def test_the_home_map_and_embeds_draw_large_journeys_from_data_too(large_client):
+    home = large_client.get("/").get_data(as_text=True)
+    assert "atlasDataLayer" in home and "L.marker(" not in home
+    document = large_client.get("/map-data.json?lang=en").json
+    slugs = [route["slug"] for route in document["routes"]]
+    assert "roh-family" in slugs and BIG in slugs and MID in slugs
+    popup = large_client.get(f"/popup/hazards/{HOSTILE_PLACE}?lang=en&classroom=0")
+    assert popup.status_code == 200
+    assert "&lt;img src=x" in popup.get_data(as_text=True)
+    # An embed's popups open passages in a new tab and keep its language.
+    embed = large_client.get(f"/embed/journeys/{MID}?lang=ko").get_data(as_text=True)
+    assert "atlasDataLayer" in embed and "embed=1" in embed
+    answer = large_client.get(f"/journeys/{MID}/popup/leg/{MID}:2?lang=ko&classroom=0&embed=1")
+    html = answer.get_data(as_text=True)
+    assert 'target="_blank"' in html and 'rel="noopener"' in html
+    assert re.search(r'href="/sources/[^"]*lang=ko', html), html
