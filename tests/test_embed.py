@@ -904,8 +904,8 @@ def sample_values(app: Flask, rule: Any) -> dict[str, str]:
             values[name] = "1"
         elif name == "code":  # the language switch
             values[name] = "ko"
-        elif name == "ident":  # a data-mode map's popup: leg 1 of the journey
-            values[name] = f"{SLUG}:1"
+        elif name == "ident":  # a data-mode map's popup: leg 2 (drawn) of the journey
+            values[name] = f"{SLUG}:2"
         else:
             pytest.fail(f"{rule.rule}: give the header test a real value for <{name}>")
     return values

@@ -254,3 +254,11 @@ def test_the_home_map_and_embeds_draw_large_journeys_from_data_too(large_client)
     html = answer.get_data(as_text=True)
     assert 'target="_blank"' in html and 'rel="noopener"' in html
     assert re.search(r'href="/sources/[^"]*lang=ko', html), html
+
+
+def test_an_untold_leg_has_no_popup(large_client):
+    untold = [leg for leg in twin(large_client, MID)["legs"] if leg["route"] != "known"]
+    assert untold  # every 25th leg of the synthetic data
+    order = untold[0]["order"]
+    assert large_client.get(f"/journeys/{MID}/popup/leg/{MID}:{order}").status_code == 404
+    assert large_client.get(f"/journeys/{MID}/popup/leg/{MID}:{order - 1}").status_code == 200

@@ -150,7 +150,9 @@ def popup_html(
                     return None
                 return stop_popup(stop, by_slug[stop["place"]], options)
             leg = next((x for x in journey["legs"] if x["order"] == int(number)), None)
-            return None if leg is None else leg_popup(journey, leg, options)
+            if leg is None or leg["route"] != "known" or leg["distance_km"] is None:
+                return None  # an untold route is not drawn: no popup either
+            return leg_popup(journey, leg, options)
         place = by_slug.get(ident)
         if place is None:
             return None
