@@ -7,12 +7,14 @@ wide bands, never pins; hazards are symbols by kind, each kind its own layer.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import folium
+import xyzservices  # type: ignore[import-untyped]
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from folium.plugins import Fullscreen, PolyLineTextPath
@@ -43,8 +45,8 @@ BOUNDARY_STYLE = {
     "opacity": 1,
 }
 HAZARD_RING_PX = 34
-# The optional online base layer, by the name Folium resolves (through xyzservices).
-ONLINE_TILES = "OpenStreetMap"
+# The optional online base layer, by its xyzservices name (Folium's "OpenStreetMap").
+ONLINE_TILES = "OpenStreetMap Mapnik"
 # An inline script Folium writes into the map's head (its L_NO_TOUCH settings).
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
 # Folium's own viewport meta locks zoom (maximum-scale=1.0, user-scalable=no), which keeps
@@ -54,7 +56,14 @@ _VIEWPORT_META = re.compile(r"<meta\s+name=\"viewport\"[^>]*>\s*", re.DOTALL)
 
 def online_tiles_url() -> str:
     """The URL template the optional online layer loads its tiles from."""
-    return str(folium.TileLayer(ONLINE_TILES).tiles)
+    return str(folium.TileLayer(online_tiles()).tiles)
+
+
+@functools.cache
+def online_tiles() -> Any:
+    """The online layer's provider, found once: given a name, Folium searches the whole
+    xyzservices catalogue for it on every map (several milliseconds each time)."""
+    return xyzservices.providers.query_name(ONLINE_TILES)
 
 
 @dataclass(frozen=True)
@@ -371,7 +380,7 @@ def _build_map(
     ).add_to(fmap)
     if options.online_tiles:
         folium.TileLayer(
-            ONLINE_TILES,
+            online_tiles(),
             name=map_text(_("OpenStreetMap (online)")),
             overlay=False,
             show=False,
