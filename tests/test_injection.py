@@ -31,6 +31,8 @@ surrogates cannot be sent as UTF-8 (see tests/hostile_corpus.py).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import itertools
 import re
@@ -627,11 +629,14 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcdoc"}
 class Markup(HTMLParser):
     """The elements and attributes of a page, as an HTML parser reads them."""
 
-    def __init__(self) -> None:
+    def __init__(self, allowed_scripts: tuple[str, ...] = ()) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.bodies = 0
         self.titles: list[str] = []
+        # Inline scripts are the atlas's when the response's CSP names their SHA-256.
+        self.allowed_scripts = allowed_scripts
+        self.script: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         names = {name for name, _ in attrs}
@@ -641,10 +646,8 @@ class Markup(HTMLParser):
             self.titles.append(dict(attrs).get("title") or "")
         if tag in FOREIGN_TAGS:
             self.problems.append(f"<{tag}> element")
-        if tag == "script" and not (
-            {"src", "nonce"} & names or ("type", "application/json") in attrs
-        ):
-            self.problems.append(f"a script element not of the atlas: {attrs}")
+        if tag == "script" and not ({"src"} & names or ("type", "application/json") in attrs):
+            self.script = ""
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}=...>")
@@ -652,6 +655,17 @@ class Markup(HTMLParser):
                 ("javascript:", "data:text/html", "vbscript:")
             ):
                 self.problems.append(f"<{tag} {name}={value!r}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.script is not None:
+            self.script += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self.script is not None:
+            digest = hashlib.sha256(self.script.encode("utf-8")).digest()
+            if f"'sha256-{base64.b64encode(digest).decode()}'" not in self.allowed_scripts:
+                self.problems.append(f"a script element not of the atlas: {self.script[:60]}")
+            self.script = None
 
 
 POPUP_MARKUP = re.compile(r'\$\(`(<div id="html_\w+".*?)`\)\[0\]', re.DOTALL)
@@ -699,7 +713,8 @@ def test_no_page_carries_a_payload_as_markup(atlas):
         body = response.get_data(as_text=True)
         raw = [text[:60] for text in risky if text in body]
         assert raw == [], f"{path} carries as markup: {raw}"
-        parsed = Markup()
+        policy = response.headers.get("Content-Security-Policy", "")
+        parsed = Markup(tuple(re.findall(r"'sha256-[A-Za-z0-9+/=]+'", policy)))
         parsed.feed(body)
         parsed.close()
         assert parsed.problems == [], f"{path}: {parsed.problems[:5]}"
@@ -875,11 +890,14 @@ MAP_TEXTS = """() => {
     return out;
 }"""
 # Anything in the document (popups included) that markup injection would have made.
-DOM_PROBLEMS = """() => {
+DOM_PROBLEMS = """async (allowed) => {
     const foreign = new Set(["IMG", "IFRAME", "VIDEO", "AUDIO", "SOURCE", "MARQUEE", "OBJECT",
         "EMBED", "BASE", "TEMPLATE", "NOSCRIPT", "XMP", "PLAINTEXT", "MATH", "MTEXT", "MGLYPH",
         "ANIMATE", "CUSTOM-ELEMENT", "ISINDEX", "B", "U"]);
     const problems = [];
+    // Inline scripts the page's policy names by their SHA-256 (app/security/headers.py).
+    const sha256 = async (text) => "'sha256-" + btoa(String.fromCharCode(...new Uint8Array(
+        await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))))) + "'";
     for (const e of document.querySelectorAll("*")) {
         if (foreign.has(e.tagName.toUpperCase()) && !e.closest(".leaflet-pane, .leaflet-control")) {
             problems.push("<" + e.tagName + ">");
@@ -891,8 +909,8 @@ DOM_PROBLEMS = """() => {
                 problems.push(e.tagName + " " + a.name + "=" + a.value.slice(0, 40));
             }
         }
-        if (e.tagName === "SCRIPT" && !e.src && !e.nonce && e.type !== "application/json"
-            && !e.hasAttribute("nonce")) {
+        if (e.tagName === "SCRIPT" && !e.src && e.type !== "application/json"
+            && !allowed.includes(await sha256(e.textContent))) {
             problems.push("inline script: " + e.textContent.slice(0, 60));
         }
     }
@@ -912,9 +930,13 @@ class Inert:
     def __init__(self, page: Any, watch: PageWatch, dialogs: Dialogs):
         self.page, self.watch, self.dialogs = page, watch, dialogs
         self.pages = 0
+        self.allowed: list[str] = []  # the script hashes of the page's CSP
 
     def open(self, url: str, *, map_page: bool = False, missing: bool = False) -> None:
         response = self.page.goto(url, wait_until="load")
+        assert response is not None, url
+        policy = response.headers.get("content-security-policy", "")
+        self.allowed = re.findall(r"'sha256-[A-Za-z0-9+/=]+'", policy)
         self.pages += 1
         OPENED.append(url)
         if missing:  # a not-found page, as expected: not a failure of the page
@@ -931,7 +953,7 @@ class Inert:
         assert self.dialogs.messages == [], f"{where}: dialogs {self.dialogs.messages}"
         violations = self.page.evaluate("() => window.__violations || []")
         assert violations == [], f"{where}: CSP violations {violations}"
-        problems = self.page.evaluate(DOM_PROBLEMS)
+        problems = self.page.evaluate(DOM_PROBLEMS, self.allowed)
         assert problems == [], f"{where}: injected markup {problems[:5]}"
         self.watch.assert_clean()
 
