@@ -93,9 +93,11 @@ KOREAN_FONT = "@fontsource/noto-sans-kr"
 # page needs some 17 slices of each weight, 100 KB more for a real 700). An installed
 # Korean font serves both weights.
 KOREAN_FONT_WEIGHT = "400"
-# Only the slices for Korean (Hangul, Hanja, CJK symbols): Latin, Cyrillic and
-# Vietnamese letters in Korean text come from the page's own sans-serif font.
+# Only the slices for Korean (Hangul, Hanja, CJK symbols), and in them no Latin: Latin,
+# Cyrillic and Vietnamese letters in Korean text all come from the page's own
+# sans-serif font (not some from a slice and the rest from that font, within a word).
 KOREAN_SLICES_LEFT_OUT = re.compile(r"-(latin|latin-ext|cyrillic|vietnamese)-\d+-normal\.woff2$")
+FIRST_NON_LATIN = 0x250  # after Basic Latin, Latin-1 and Latin Extended-A/B
 KOREAN_FONT_CSS = "noto-sans-kr/noto-sans-kr.css"
 KOREAN_FONT_FAMILY = "Noto Sans KR"
 # The installed Korean fonts, under a family name of their own (static/css/atlas.css).
@@ -346,6 +348,22 @@ def _font_slices(css: str, weight: str) -> list[tuple[str, str]]:
     return slices
 
 
+def _without_latin(ranges: str) -> str:
+    """A unicode-range (``U+20-22,U+41,...``) from FIRST_NON_LATIN on."""
+    kept = []
+    for item in ranges.split(","):
+        match = re.fullmatch(r"U\+([0-9a-fA-F]+)(?:-([0-9a-fA-F]+))?", item)
+        if match is None:
+            raise AssetError(f"{KOREAN_FONT}: unexpected unicode-range {item}")
+        start = int(match.group(1), 16)
+        end = int(match.group(2) or match.group(1), 16)
+        if end < FIRST_NON_LATIN:
+            continue
+        start = max(start, FIRST_NON_LATIN)
+        kept.append(f"U+{start:x}" if start == end else f"U+{start:x}-{end:x}")
+    return ",".join(kept)
+
+
 def _copy_korean_font(build: Path) -> int:
     """Copy the woff2 slices the atlas uses and write one compact stylesheet for them:
     the installed Korean fonts as a family of their own (named first for Korean text,
@@ -366,8 +384,9 @@ def _copy_korean_font(build: Path) -> int:
     ]
     css = (package / f"{KOREAN_FONT_WEIGHT}.css").read_text(encoding="utf-8")
     copied = 0
-    for name, ranges in _font_slices(css, KOREAN_FONT_WEIGHT):
-        if KOREAN_SLICES_LEFT_OUT.search(name):
+    for name, all_ranges in _font_slices(css, KOREAN_FONT_WEIGHT):
+        ranges = _without_latin(all_ranges)
+        if KOREAN_SLICES_LEFT_OUT.search(name) or not ranges:
             continue
         rules.append(
             f'@font-face{{font-family:"{KOREAN_FONT_FAMILY}";font-weight:{KOREAN_FONT_WEIGHT};'
