@@ -5,6 +5,7 @@ import folium
 import pytest
 
 from app.escaping import map_markup, map_text
+from app.maps import fast_render
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -20,6 +21,17 @@ HOSTILE = [
 ]
 
 
+@pytest.fixture()
+def folium_own_render():
+    """Folium's and branca's own renders, with their second Jinja pass: the app installs
+    a render shim without it (app/maps/fast_render.py, tests/test_render_shim.py)."""
+    was_installed = fast_render.installed()
+    fast_render.uninstall()
+    yield
+    if was_installed:
+        fast_render.install()
+
+
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_map_text_leaves_no_active_character(payload):
     escaped = map_text(payload)
@@ -28,7 +40,7 @@ def test_map_text_leaves_no_active_character(payload):
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
-def test_escaped_text_passes_through_folium_unevaluated(payload):
+def test_escaped_text_passes_through_folium_unevaluated(payload, folium_own_render):
     fmap = folium.Map(tiles=None)
     folium.Marker(
         [0, 0], popup=folium.Popup(map_text(payload)), tooltip=folium.Tooltip(map_text(payload))
@@ -39,7 +51,7 @@ def test_escaped_text_passes_through_folium_unevaluated(payload):
     assert "alert(1)</script>" not in html
 
 
-def test_unescaped_text_is_what_folium_evaluates():
+def test_unescaped_text_is_what_folium_evaluates(folium_own_render):
     """The hazard we guard against, shown: Folium renders popup text as a template."""
     fmap = folium.Map(tiles=None)
     folium.Marker([0, 0], popup="Quote {{ 7*7 }}").add_to(fmap)

@@ -34,6 +34,12 @@ from app.views.rendering import journey_map
 _FOLIUM_ID = re.compile(r"[0-9a-f]{32}")
 
 
+@pytest.fixture(autouse=True)
+def shim_installed() -> None:
+    """As create_app leaves it (a test run alone may not have made an app yet)."""
+    fast_render.install()
+
+
 def normalised(text: str) -> str:
     """Folium names every element by 32 random hex digits: number them instead."""
     seen: dict[str, int] = {}
@@ -229,6 +235,8 @@ class _CompileCounter:
 def test_the_app_installs_the_shim_and_a_map_render_compiles_no_template(
     seeded_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    fast_render.uninstall()
+    assert not fast_render.installed()
     create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert fast_render.installed()
     counter = _CompileCounter(monkeypatch)
