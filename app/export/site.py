@@ -90,12 +90,14 @@ def _live_only_page(app: Flask, page: Page, revision: int) -> str:
 
 
 def _render(app: Flask, client: Any, page: Page, revision: int) -> str:
+    # The copy holds static files under their plain names (app/http/static_files.py).
+    static = app.extensions["atlas_static_files"]
     if page.path == f"/{LIVE_ONLY_PAGE}":
-        return _live_only_page(app, page, revision)
+        return plain_static_urls(static, _live_only_page(app, page, revision))
     response = client.get(page.request, base_url=BASE_URL)
     if response.status_code != 200:
         raise ExportError(f"{page.request} answered {response.status_code}")
-    return plain_static_urls(app.extensions["atlas_static_files"], response.get_data(as_text=True))
+    return plain_static_urls(static, response.get_data(as_text=True))
 
 
 def _crawl(app: Flask, build: Path, report: ExportReport, slugs: list[str], revision: int) -> None:
