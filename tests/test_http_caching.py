@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import re
 from typing import Any
 from urllib.parse import urljoin
@@ -430,3 +431,26 @@ def test_a_reload_revalidates_the_page_and_takes_static_files_from_the_cache(bro
         assert page.evaluate("() => window.atlasMaps[0].map instanceof L.Map")
     finally:
         context.close()
+
+
+def test_a_large_document_is_kept_gzipped_only_and_still_served_either_way() -> None:
+    # A 10,000-hazard journey's GeoJSON is tens of MB as text: the entry keeps only its
+    # gzip body (a tenth of the size), so it fits the cache; identity clients still get
+    # the very bytes.
+    from app.http.entries import GZIP_ONLY_BYTES, Entry
+
+    features = [
+        {"type": "Feature", "id": n, "properties": {"name": f"hazard {n}"}} for n in range(40000)
+    ]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, indent=2).encode()
+    assert len(body) > GZIP_ONLY_BYTES
+    entry = Entry([("Content-Type", "application/geo+json")], body)
+    assert entry.size < len(body) // 4
+
+    status, headers, packed = entry.answer({"HTTP_ACCEPT_ENCODING": "gzip, deflate"})
+    assert status == "200 OK" and ("Content-Encoding", "gzip") in headers
+    assert gzip.decompress(packed) == body
+    status, headers, plain = entry.answer({"HTTP_ACCEPT_ENCODING": "identity"})
+    assert status == "200 OK" and plain == body
+    assert ("Content-Length", str(len(body))) in headers
+    assert not any(name == "Content-Encoding" for name, _ in headers)

@@ -28,6 +28,10 @@ from functools import lru_cache
 
 # Below this a gzip body saves too little to be worth a header and a decompression.
 MIN_GZIP_BYTES = 1024
+# Above this, a compressible body is kept only gzipped (made at once): a large journey's
+# GeoJSON is tens of MB as text and a tenth of that packed, and nearly every client
+# takes gzip; the rare one that does not gets it unpacked per request.
+GZIP_ONLY_BYTES = 1024 * 1024
 # What compresses: text of any kind (HTML, CSS, JS, JSON, GeoJSON, KML, GPX, CSV, SVG),
 # and TrueType fonts (woff2 and images are compressed already).
 _COMPRESSIBLE_SUFFIXES = ("json", "javascript", "+xml", "/xml", "ecmascript")
@@ -80,7 +84,17 @@ class Entry:
     """A complete 200 answer, ready to be sent any number of times. Its gzip body is
     made once, on the first request that accepts it (then kept)."""
 
-    __slots__ = ("_gz", "_lock", "body", "compress_level", "etag", "gz_etag", "headers", "on_grow")
+    __slots__ = (
+        "_gz",
+        "_gz_only",
+        "_lock",
+        "body",
+        "compress_level",
+        "etag",
+        "gz_etag",
+        "headers",
+        "on_grow",
+    )
 
     def __init__(
         self,
@@ -120,6 +134,13 @@ class Entry:
         self.headers = headers
         self.on_grow: Callable[[int], None] | None = None
         self._lock = threading.Lock()
+        self._gz_only = False
+        if self._gz is not None and len(body) > GZIP_ONLY_BYTES:
+            packed = gzip.compress(body, compress_level, mtime=0)
+            if len(packed) < len(body):
+                self._gz, self._gz_only, self.body = packed, True, b""
+            else:
+                self._gz = None
 
     @property
     def size(self) -> int:
@@ -161,6 +182,8 @@ class Entry:
             if packed is not None:
                 body, etag = packed, self.gz_etag
                 headers.append(("Content-Encoding", "gzip"))
+        elif self._gz_only and self._gz is not None:
+            body = gzip.decompress(self._gz)
         headers.append(("ETag", etag))
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if isinstance(if_none_match, str) and etag_matches(
