@@ -26,7 +26,7 @@ from browser_helpers import (
     watched_page,
 )
 from conftest import PageWatch
-from flask import Flask
+from flask import Flask, request, request_started
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -213,11 +213,20 @@ def test_an_export_replaces_only_an_earlier_export(tmp_path):
     assert not (earlier / "stale.html").exists()
 
 
-def test_the_command_refuses_a_directory_that_holds_other_files(seeded_app, tmp_path):
+def test_the_command_refuses_a_directory_that_holds_other_files_before_it_crawls(
+    seeded_app, tmp_path
+):
     (tmp_path / "lesson.txt").write_text("mine")
-    result = seeded_app.test_cli_runner().invoke(args=["export-site", str(tmp_path)])
-    assert result.exit_code == 1
+    crawled: list[str] = []
+
+    def count(sender: Flask, **_extra: Any) -> None:
+        crawled.append(request.path)
+
+    with request_started.connected_to(count, seeded_app):
+        result = seeded_app.test_cli_runner().invoke(args=["export-site", str(tmp_path)])
+    assert result.exit_code == 1, result.output
     assert "not an earlier export" in result.output
+    assert crawled == [], "the destination was refused only after the crawl"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson.txt"]
 
 

@@ -135,9 +135,9 @@ def _copy_static(app: Flask, build: Path, report: ExportReport) -> None:
             report.bytes += path.stat().st_size
 
 
-def _replace(destination: Path, build: Path) -> None:
-    """Swap the finished copy into place; an existing directory is replaced only if it
-    is empty or an earlier export."""
+def check_destination(destination: Path) -> None:
+    """Refuse a destination the copy may not replace: anything but a new path, an empty
+    directory or an earlier export."""
     if destination.exists():
         if not destination.is_dir():
             raise ExportError(f"{destination} exists and is not a directory")
@@ -145,6 +145,13 @@ def _replace(destination: Path, build: Path) -> None:
             raise ExportError(
                 f"{destination} is not empty and not an earlier export; choose another directory"
             )
+
+
+def _replace(destination: Path, build: Path) -> None:
+    """Swap the finished copy into place, checking the destination again: it may have
+    changed during the crawl."""
+    check_destination(destination)
+    if destination.exists():
         old = destination.with_name(destination.name + ".old-export")
         shutil.rmtree(old, ignore_errors=True)
         destination.rename(old)
@@ -157,6 +164,7 @@ def _replace(destination: Path, build: Path) -> None:
 def export_site(app: Flask, destination: Path) -> ExportReport:
     """Write the static atlas into `destination` (all or nothing)."""
     destination = destination.resolve()
+    check_destination(destination)  # at once, not after minutes of crawling
     destination.parent.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
     build = Path(tempfile.mkdtemp(prefix=".atlas-export-", dir=destination.parent))
