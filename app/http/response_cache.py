@@ -28,7 +28,7 @@ from flask import Flask
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..reader import DEFAULT_LANGUAGE, LANGUAGES
 from .entries import Entry, Headers
 from .revision import Revision
 
@@ -71,7 +71,7 @@ def first_segment(path: str) -> str:
 
 @lru_cache(maxsize=256)
 def language_of(accept_language: str) -> str:
-    """The language Accept-Language picks, as app/i18n's select_language() does."""
+    """The language Accept-Language picks, as app/reader.py's select_language() does."""
     accept = parse_accept_header(accept_language, LanguageAccept)
     return str(accept.best_match(LANGUAGES, default=DEFAULT_LANGUAGE))
 

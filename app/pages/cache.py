@@ -12,8 +12,8 @@ from typing import TypeVar
 from flask import request
 
 from ..extensions import db
-from ..i18n import select_language
 from ..models import DatasetRevision
+from ..reader import select_language
 
 T = TypeVar("T")
 

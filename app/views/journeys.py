@@ -8,7 +8,7 @@ from ..pages.builders import journey_page, journeys_index
 from ..pages.cache import cached
 from ..pages.geojson import journey_geojson
 from ..pages.records import Data
-from .classroom import classroom_setting
+from ..reader import classroom_setting
 from .paging import page
 from .rendering import html_response, journey_map, json_response
 
