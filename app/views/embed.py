@@ -38,6 +38,7 @@ from ..maps.journey_map import MapParts, build_map, render_parts
 from ..pages.builders import NotFound, sources_index
 from ..pages.cache import cached
 from ..pages.records import Data
+from ..pages.shared import journey_data
 from ..reader import (
     DEFAULT_LANGUAGE,
     EmbedOptions,
@@ -46,7 +47,6 @@ from ..reader import (
     use_language,
     with_query,
 )
-from .journeys import journey_data
 from .map_data import data_urls
 from .rendering import html_response, json_response, map_options
 

@@ -20,8 +20,8 @@ from ..maps.map_data import POPUP_KINDS, map_document, popup_html
 from ..pages.builders import home_page
 from ..pages.cache import cached
 from ..pages.records import Data
+from ..pages.shared import journey_data
 from ..reader import EmbedOptions, carry_links, select_language
-from .journeys import journey_data
 from .rendering import map_options
 
 bp = Blueprint("map_data", __name__)

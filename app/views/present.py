@@ -14,9 +14,9 @@ from flask import Blueprint, Response
 from ..maps.journey_map import MapParts
 from ..pages.cache import cached
 from ..pages.records import Data
+from ..pages.shared import journey_data
 from ..pages.slides import slide_deck
 from ..reader import CLASSROOM_PARAM, LANGUAGE_PARAM, classroom_setting, url_language
-from .journeys import journey_data
 from .map_data import data_urls
 from .rendering import html_response, journey_map, json_response
 
