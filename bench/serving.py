@@ -71,7 +71,7 @@ def our_map_times(app: Flask, slug: str, repeats: int, budget: float) -> list[fl
     options the journey page uses. A large map in data mode draws its features from a
     document the browser loads next: building that (cold) is part of drawing them."""
     from app.maps.journey_map import build_map, render_parts
-    from app.views.journeys import journey_data
+    from app.pages.shared import journey_data
     from app.views.rendering import map_options
 
     client = app.test_client()

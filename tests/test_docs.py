@@ -68,6 +68,41 @@ def test_every_script_the_readme_mentions_exists():
     assert missing == []
 
 
+LAYOUT = re.compile(r"^## Layout\s*\n+```\n(.*?)^```", re.M | re.S)
+LAYOUT_ENTRY = re.compile(r"  (\S+)\s")
+APP = REPO / "app"
+
+
+def layout_of_app() -> list[str]:
+    """What the README's Layout names inside app/: the indented entries under its app/
+    line (packages and data directories as "name/", single modules as "name.py")."""
+    found = LAYOUT.search(README.read_text("utf-8"))
+    assert found, "README.md has no Layout block (## Layout, then a fenced block)"
+    lines = found.group(1).splitlines()
+    assert lines and lines[0].startswith("app/"), "the Layout does not begin with app/"
+    names = []
+    for line in lines[1:]:
+        if not line.startswith(" "):
+            break  # the next top-level directory
+        entry = LAYOUT_ENTRY.match(line)
+        if entry:
+            names.append(entry.group(1))
+    return names
+
+
+def test_the_readme_layout_names_every_package_of_app_and_nothing_that_is_gone():
+    named = layout_of_app()
+    packages = {f"{p.parent.name}/" for p in APP.glob("*/__init__.py")}
+    missing = sorted(packages - set(named))
+    assert missing == [], f"packages of app/ missing from the README's Layout: {missing}"
+    gone = sorted(n for n in named if not (APP / n).exists())
+    assert gone == [], f"the README's Layout names what app/ no longer has: {gone}"
+    # A directory named but not a package holds no code (templates, message catalogues).
+    not_packages = [n for n in named if n.endswith("/") and n not in packages]
+    code = sorted(n for n in not_packages if any((APP / n).rglob("*.py")))
+    assert code == [], f"directories of app/ with code but no __init__.py: {code}"
+
+
 def seed_records() -> dict[str, list[dict[str, Any]]]:
     return {
         path.name: yaml.safe_load(path.read_text("utf-8")) for path in sorted(SEEDS.glob("*.yaml"))

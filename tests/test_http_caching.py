@@ -100,7 +100,7 @@ def test_the_same_page_in_another_language_or_setting_is_another_answer(seeded_a
 def test_vary_names_cookie_language_and_encoding(client):
     page = client.get(f"/journeys/{SLUG}")
     assert {"Cookie", "Accept-Language", "Accept-Encoding"} <= set(tags(page))
-    # An embed reads no cookie (app/i18n); ?lang= decides alone.
+    # An embed reads no cookie (app/reader.py); ?lang= decides alone.
     assert "Cookie" not in tags(client.get(f"/embed/journeys/{SLUG}"))
     assert tags(client.get(f"/journeys/{SLUG}?lang=ko")) == ["Accept-Encoding"]
 

@@ -28,7 +28,8 @@ from app.escaping import map_text
 from app.maps import fast_render
 from app.maps.journey_map import MapParts
 from app.pages.builders import home_page, journey_page, journeys_index
-from app.views.embed import EmbedOptions, _embed_map
+from app.reader import EmbedOptions
+from app.views.embed import _embed_map
 from app.views.rendering import journey_map
 
 _FOLIUM_ID = re.compile(r"[0-9a-f]{32}")

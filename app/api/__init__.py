@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from ..i18n import LANGUAGES
+from ..reader import LANGUAGES
 from ..views.rendering import json_response
 from . import views
 from .openapi import translated_endpoints

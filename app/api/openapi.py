@@ -19,8 +19,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..formats import ANNOTATIONS, CSV, GEOJSON, GPX, KML
 from ..history.snapshot import CONTENT
-from ..i18n import LANGUAGES
 from ..models import Citation, ContentVersion, Journey, Source
+from ..reader import LANGUAGES
 from .schemas import SLUG_PATTERN, Schema, component_schemas, ref
 
 OPENAPI_VERSION = "3.1.0"

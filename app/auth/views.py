@@ -8,8 +8,8 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..reader import local_path
 from ..transactions import write_transaction
-from ..views.classroom import local_path
 from . import throttle
 from .accounts import find_user
 from .passwords import MAX_LENGTH, hash_password, needs_rehash, verify_password

@@ -22,8 +22,8 @@ from werkzeug.wrappers import Response
 from ..auth import editor_required
 from ..extensions import db
 from ..geocoding import lookup
-from ..i18n import select_language
 from ..models import PRECISIONS, PROVENANCES, DiscrepancySubject, Hazard, Leg, Place
+from ..reader import select_language
 from ..seeding.areas import line_geometry, load_country_shapes
 from ..transactions import locked
 from ..vocabulary import PLACE_KIND_LABELS, PRECISION_LABELS

@@ -1,7 +1,8 @@
 """Every change to content is recorded, centrally, by session events (no view has to
 remember): the first snapshot of each touched record in a transaction is kept, and at
 commit each record whose snapshot changed gets a ContentVersion (who, when, before,
-after) and the dataset revision moves on by one for the whole transaction.
+after) and the dataset revision moves on by one for the whole transaction (a request
+that moves it lets go of the revision it read: app/pages/cache.py `forget_revision`).
 
 What counts as touched: objects the ORM inserts, updates or deletes (orphans too),
 rows the database deletes with them (ON DELETE CASCADE), hazards whose memberships
@@ -23,6 +24,7 @@ from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE, instance_state
 from sqlalchemy.orm.session import SessionTransaction
 
 from ..models import ContentVersion, DatasetRevision, hazard_journey, hazard_leg
+from ..pages.cache import forget_revision
 from .context import current_actor
 from .snapshot import CONTENT, Snapshot, cascade, snapshots, table
 
@@ -242,6 +244,7 @@ def _record(
     stale = session.identity_map.get(session.identity_key(DatasetRevision, 1))
     if stale is not None:
         session.expire(stale)
+    forget_revision()  # pages this request builds from now on are of the new revision
     actor, user_id = current_actor()
     at = datetime.now(UTC)
     versions = table("content_version")

@@ -24,7 +24,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..extensions import db
 from .fingerprint import deployment_fingerprint
 from .response_cache import CACHEABLE, ResponseCache, cacheable_endpoint
-from .revision import RevisionReader
+from .revision import READER, RevisionReader
 from .static_files import StaticFiles
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -79,16 +79,20 @@ def register(app: Flask) -> None:
     hash_folium_assets(static, app.static_url_path or "/static")
 
     app.after_request(mark_cacheable)
+    with app.app_context():
+        engine = db.engine
+    # One reader of the dataset revision for the app: the response cache's, and
+    # app/pages/cache.py's for a request the cache has not read it for.
+    reader = RevisionReader(engine)
+    app.extensions[READER] = reader
     max_bytes = int(app.config.get("HTTP_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES))
     if max_bytes <= 0:
         return
-    with app.app_context():
-        engine = db.engine
     # Inside ProxyFix (app/auth/cookies.py) when there is one: the key then holds the
     # scheme and host the client asked for.
     inner = app.wsgi_app.app if isinstance(app.wsgi_app, ProxyFix) else app.wsgi_app
     fingerprint = deployment_fingerprint(app)
-    cache = ResponseCache(inner, app, RevisionReader(engine), max_bytes, fingerprint)
+    cache = ResponseCache(inner, app, reader, max_bytes, fingerprint)
     app.extensions["atlas_response_cache"] = cache
     if isinstance(app.wsgi_app, ProxyFix):
         app.wsgi_app.app = cache

@@ -6,7 +6,9 @@ revision query (revision.py) and a dictionary lookup, then the stored status, he
 and body are sent (or a 304, or the gzip body: entries.py). A miss runs the app; the
 Flask side (`mark_cacheable`, an after_request hook) says whether the answer may be
 kept: a 200 of a public endpoint, built for nobody in particular. The answer is kept
-only if it sets no cookie and is not private or no-store.
+only if it sets no cookie and is not private or no-store. The revision it read is left
+on the request's environ (revision.py's REVISION): the pages the app builds for this
+request are built at it (app/pages/cache.py), with no read of their own.
 
 The key holds everything such an answer depends on: the revision (database, number,
 content hash), scheme, host, script root, path, query string, the language
@@ -28,14 +30,12 @@ from flask import Flask
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..reader import DEFAULT_LANGUAGE, LANGUAGES
 from .entries import Entry, Headers
-from .revision import Revision
+from .revision import REVISION, Revision
 
 # Set on the request's environ by the Flask side: this answer may be kept.
 CACHEABLE = "atlas.http.cacheable"
-# The revision the cache looked the request up under (reused by app/pages/cache.py).
-REVISION = "atlas.http.revision"
 
 # Reader-facing blueprints whose GET answers depend only on the key above.
 CACHED_BLUEPRINTS = frozenset(
@@ -71,7 +71,7 @@ def first_segment(path: str) -> str:
 
 @lru_cache(maxsize=256)
 def language_of(accept_language: str) -> str:
-    """The language Accept-Language picks, as app/i18n's select_language() does."""
+    """The language Accept-Language picks, as app/reader.py's select_language() does."""
     accept = parse_accept_header(accept_language, LanguageAccept)
     return str(accept.best_match(LANGUAGES, default=DEFAULT_LANGUAGE))
 
@@ -191,10 +191,12 @@ class ResponseCache:
             revision = self.revision()
         except Exception:  # no schema yet (before `flask db upgrade`): the app says so
             return self.app(environ, start_response)
+        # The request's one revision read: app/pages/cache.py builds its pages at it,
+        # also for a request this cache does not keep (a logged-in editor's).
+        environ[REVISION] = revision
         key = self.key(environ, revision)
         if key is None:
             return self.app(environ, start_response)
-        environ[REVISION] = revision
         entry = self.store.get(key)
         if entry is None:
             built = self._build(environ, key)

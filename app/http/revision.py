@@ -11,7 +11,10 @@ sits idle inside a transaction. One connection per thread reading at the same ti
 disposed.
 
 It is read on every request the response cache answers: the row is the truth
-(app/pages/cache.py), so a change committed by any process is seen at once."""
+(app/pages/cache.py), so a change committed by any process is seen at once. That one
+read serves the whole request: it is left on the request's WSGI environ (REVISION),
+where app/pages/cache.py finds it; a request the response cache does not look at is
+read for there, once, by the app's reader (READER, in app.extensions)."""
 
 from __future__ import annotations
 
@@ -23,6 +26,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 Revision = tuple[str, int, str]
+
+# The revision a request is served at, on its WSGI environ (app/pages/cache.py).
+REVISION = "atlas.http.revision"
+# The app's reader, in app.extensions (made by app/http/__init__.py's register).
+READER = "atlas_revision_reader"
 
 _QUERY = "SELECT number, content_hash FROM dataset_revision WHERE id = 1"
 

@@ -1,82 +1,42 @@
-"""The interface in English and Korean (Flask-Babel).
-
-The language of a response is chosen, in order, by `?lang=en|ko`, then the `atlas_lang`
-cookie (set by the visible language switch, GET /language/<code>?next=<local path>),
-then the browser's Accept-Language, then English. Message catalogues live in
-app/translations/ (the .po files are in the repo; `scripts/setup.sh` compiles them to
-.mo). Content (names, summaries) in the chosen language: app/i18n/content.py."""
+"""The interface in English and Korean (Flask-Babel): the locale selector, the visible
+language switch (GET /language/<code>?next=<local path>, which sets the `atlas_lang`
+cookie and goes back to the page), labels, `lang` marks and numbers for templates, and
+`Vary` for a language that came from a cookie or Accept-Language. Which language a
+request asked for, and in what order it is chosen: app/reader.py. Message catalogues
+live in app/translations/ (the .po files are in the repo; `scripts/setup.sh` compiles
+them to .mo). Content (names, summaries) in the chosen language: app/i18n/content.py."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, Flask, has_request_context, redirect, request, url_for
+from flask import Blueprint, Flask, redirect, request, url_for
 from flask_babel import Babel, format_decimal, refresh
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-LANGUAGES = ("en", "ko")
-DEFAULT_LANGUAGE = "en"
-COOKIE = "atlas_lang"
-PARAM = "lang"
+from ..reader import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    chosen_language,
+    local_path,
+    select_language,
+    url_language,
+    with_language,
+)
+from ..vocabulary import PRECISION_LABELS
+
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # How each language names itself on the switch (in its own language and script).
 NATIVE_NAMES = {"ko": "한국어", "en": "English"}
-_CHOSEN = "atlas.language"
 
 # Account roles as the pages name them (the stored codes stay English).
 ROLE_LABELS = {"editor": _l("editor"), "admin": _l("admin")}
 
 babel = Babel()
 bp = Blueprint("language", __name__)
-
-
-def requested_language() -> str | None:
-    """The language the URL or the cookie asks for, if any (not Accept-Language).
-    Embeds (/embed/...) read no cookies: only their `?lang=` counts."""
-    cookie = None if request.blueprint == "embed" else request.cookies.get(COOKIE)
-    for asked in (request.args.get(PARAM), cookie):
-        if asked in LANGUAGES:
-            return asked
-    return None
-
-
-def use_language(code: str) -> None:
-    """Build this response in `code` (e.g. oEmbed, for the language its URL names)."""
-    if code in LANGUAGES:
-        request.environ[_CHOSEN] = code
-        refresh()
-
-
-def url_language() -> str | None:
-    """The language `?lang=` asks for, when it names one we have."""
-    asked = request.args.get(PARAM)
-    return asked if asked in LANGUAGES else None
-
-
-def select_language() -> str:
-    """This request's language, chosen once. Kept on the request (its WSGI environ),
-    not on `g`: two requests made inside one application context share `g`."""
-    if not has_request_context():
-        return DEFAULT_LANGUAGE
-    chosen = request.environ.get(_CHOSEN)
-    if chosen is None:
-        chosen = requested_language() or request.accept_languages.best_match(
-            LANGUAGES, default=DEFAULT_LANGUAGE
-        )
-        request.environ[_CHOSEN] = chosen
-    return str(chosen)
-
-
-def with_language(url: str, language: str | None) -> str:
-    """`url` with its `lang` parameter set to `language` (or taken out, for None)."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != PARAM]
-    if language:
-        query.append((PARAM, language))
-    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _here() -> str:
@@ -102,20 +62,16 @@ def switch_links() -> list[dict[str, Any]]:
 @bp.get("/language/<code>")
 def choose(code: str) -> Response:
     # Local paths only (no open redirect): the same check as the classroom toggle.
-    from ..views.classroom import local_path
-
     target = local_path(request.args.get("next")) or url_for("atlas.home")
     response = redirect(with_language(target, None), code=303)
     if code in LANGUAGES:
         response.set_cookie(
-            COOKIE, code, max_age=COOKIE_MAX_AGE, path="/", samesite="Lax", httponly=False
+            LANGUAGE_COOKIE, code, max_age=COOKIE_MAX_AGE, path="/", samesite="Lax", httponly=False
         )
     return response
 
 
 def precision_label(precision: str) -> str:
-    from ..vocabulary import PRECISION_LABELS
-
     return str(PRECISION_LABELS.get(precision, precision))
 
 
@@ -143,7 +99,7 @@ def km_number(value: float) -> str:
 def vary_on_language(response: Response) -> Response:
     """A page whose language came from the cookie or Accept-Language says so to caches
     (not one whose ?lang= chose it: the URL alone decides that one)."""
-    if _CHOSEN in request.environ and url_language() is None:
+    if chosen_language() is not None and url_language() is None:
         if request.blueprint != "embed":  # embeds read no cookie
             response.vary.add("Cookie")
         response.vary.add("Accept-Language")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import select_language
+from ..reader import select_language
 
 FALLBACK = "fallback"
 

@@ -1,6 +1,11 @@
-"""Built pages, kept per dataset revision: the revision row is read on every
-request (one indexed lookup), so a change committed by any process is seen by
-all of them at once, and nothing stale is ever served."""
+"""Built pages, kept per dataset revision. The revision row is the truth, so a change
+committed by any process is seen by all of them at once, and nothing stale is ever
+served. It is read once per request (one indexed lookup): by the response cache
+before the app runs (app/http/response_cache.py), else by the request's first
+`cached()`; either leaves it on the request's WSGI environ, where every later page
+and map of the request finds it. A request that changes the dataset lets go of it
+(`forget_revision`, called by app/history/recorder.py as the revision moves on), so
+what it builds afterwards is built at the new revision."""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from flask import request
+from flask import current_app, has_app_context, has_request_context, request
 
 from ..extensions import db
-from ..i18n import select_language
+from ..http.revision import READER, REVISION, Revision, RevisionReader
 from ..models import DatasetRevision
+from ..reader import select_language
 
 T = TypeVar("T")
 
@@ -22,14 +28,42 @@ _entries: OrderedDict[Hashable, object] = OrderedDict()
 _lock = threading.Lock()
 
 
-def dataset_revision() -> tuple[str, int, str]:
-    """Which content this process is looking at: the database, and its revision
-    (number and content hash, so a rebuilt database never matches an old one)."""
+def _read_in_session() -> Revision:
     revision = db.session.get(DatasetRevision, 1)
     database = db.engine.url.render_as_string(hide_password=True)
     if revision is None:
         return (database, 0, "")
     return (database, revision.number, revision.content_hash)
+
+
+def read_revision() -> Revision:
+    """The revision row as it is now. Through the app's revision reader (app/http/
+    revision.py: one SELECT, no transaction), unless the session is inside a
+    transaction already: then through it, as the pages are built from its snapshot
+    (SQLite) and a revision committed since must not name older pages."""
+    reader = current_app.extensions.get(READER) if has_app_context() else None
+    if isinstance(reader, RevisionReader) and not db.session().in_transaction():
+        return reader()
+    return _read_in_session()
+
+
+def dataset_revision() -> Revision:
+    """Which content this request is looking at: the database, and its revision
+    (number and content hash, so a rebuilt database never matches an old one). Read
+    once per request (see above); outside a request, read each time."""
+    if not has_request_context():
+        return read_revision()
+    revision: Revision | None = request.environ.get(REVISION)
+    if revision is None:
+        revision = request.environ[REVISION] = read_revision()
+    return revision
+
+
+def forget_revision() -> None:
+    """This request has moved the dataset on: the next page it builds reads the
+    revision again."""
+    if has_request_context():
+        request.environ.pop(REVISION, None)
 
 
 def cached(key: Hashable, build: Callable[[], T]) -> T:

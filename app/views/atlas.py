@@ -6,7 +6,7 @@ from flask import Blueprint, Response
 
 from ..pages.builders import home_page
 from ..pages.cache import cached
-from .classroom import classroom_setting
+from ..reader import classroom_setting
 from .map_data import data_urls
 from .rendering import html_response, journey_map, json_response
 

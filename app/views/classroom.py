@@ -1,61 +1,21 @@
-"""The classroom setting: quotes tagged with a content note (app/vocabulary.py
-SENSITIVITY_TAGS) are shown only when a reader asks, behind a <details> notice.
-
-How a page decides (`classroom_setting`):
-
-- `?classroom=1` / `?classroom=0` on any page turns it on / off for that page;
-- otherwise a first-party cookie `classroom=1`, set by the header's toggle through
-  GET /settings/classroom?on=1&next=<local path>, turns it on for the reader;
-- embeds (/embed/...) never read or set cookies: only their query parameter counts;
-- presentation mode starts on (the room may be a class) unless `?classroom=0`.
-
-Page data is the same either way; templates and map popups render the flag, so every
-cached map is keyed by it.
-"""
+"""The classroom setting's toggle and what every page is told of it. The toggle, GET
+/settings/classroom?on=1|0&next=<local path>, sets (or clears) the first-party cookie
+`classroom=1` and goes back to the page; the context processor gives each template the
+setting and the toggle's link. What the setting does, and how a page decides it:
+app/reader.py (`classroom_setting`)."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Flask, redirect, request, url_for
 from werkzeug.wrappers import Response
 
+from ..reader import CLASSROOM_COOKIE, classroom_setting, local_path, without_flag
+
 bp = Blueprint("settings", __name__)
 
-PARAM = COOKIE = "classroom"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-_FLAGS = {"1": True, "0": False}
-
-
-def classroom_setting(*, default: bool = False, cookies: bool = True) -> bool:
-    """Whether this request shows pages in the classroom setting."""
-    asked = _FLAGS.get(request.args.get(PARAM, ""))
-    if asked is not None:
-        return asked
-    if cookies and request.cookies.get(COOKIE) == "1":
-        return True
-    return default
-
-
-def local_path(value: str | None) -> str | None:
-    """`value` if it is a path on this site ("/journeys/x?y#z"), else None: no scheme,
-    no host, no protocol-relative "//host" or "/\\host", no control characters."""
-    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
-        return None
-    if any(ord(ch) < 32 or ch == "\x7f" or ch == "\\" for ch in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    return value
-
-
-def without_flag(path: str) -> str:
-    """The path with any `classroom` parameter taken out of its query."""
-    parts = urlsplit(path)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != PARAM]
-    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _here() -> str:
@@ -70,10 +30,10 @@ def toggle() -> Response:
     response = redirect(without_flag(target), code=303)
     if on:
         response.set_cookie(
-            COOKIE, "1", max_age=COOKIE_MAX_AGE, path="/", samesite="Lax", httponly=False
+            CLASSROOM_COOKIE, "1", max_age=COOKIE_MAX_AGE, path="/", samesite="Lax", httponly=False
         )
     else:
-        response.delete_cookie(COOKIE, path="/", samesite="Lax")
+        response.delete_cookie(CLASSROOM_COOKIE, path="/", samesite="Lax")
     return response
 
 

@@ -19,7 +19,7 @@ from ..formats.kml import kml_document
 from ..pages.builders import home_page
 from ..pages.cache import cached
 from ..pages.records import Data
-from .journeys import journey_data
+from ..pages.shared import journey_data
 from .rendering import json_response
 
 bp = Blueprint("downloads", __name__)

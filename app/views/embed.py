@@ -1,8 +1,8 @@
 """Embeds: a journey's map alone, made to fill another site's iframe, and the oEmbed
 endpoint through which a CMS turns a journey URL into that iframe.
 
-Options of /embed/journeys/<slug> (query string; a value not listed is ignored and
-the default used):
+Options of /embed/journeys/<slug> (query string, read by app/reader.py's EmbedOptions; a
+value not listed is ignored and the default used):
 
     leg=N         fit the map to leg N and open its popup (a drawn leg; default: the
                   whole journey)
@@ -26,9 +26,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import gettext as _
@@ -36,105 +34,25 @@ from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from ..i18n import DEFAULT_LANGUAGE, select_language, use_language
 from ..maps.journey_map import MapParts, build_map, render_parts
 from ..pages.builders import NotFound, sources_index
 from ..pages.cache import cached
 from ..pages.records import Data
-from .journeys import journey_data
+from ..pages.shared import journey_data
+from ..reader import (
+    DEFAULT_LANGUAGE,
+    EmbedOptions,
+    carry_links,
+    select_language,
+    use_language,
+    with_query,
+)
+from .map_data import data_urls
 from .rendering import html_response, json_response, map_options
 
 bp = Blueprint("embed", __name__)
 
 OEMBED_SIZE = (800, 500)  # width, height when the consumer sets no maximum
-_FLAGS = {"0": False, "1": True}
-_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
-_LEG = re.compile(r"[1-9][0-9]{0,3}")
-
-
-def _flag(args: Mapping[str, str], name: str, default: bool) -> bool:
-    return _FLAGS.get(args.get(name, ""), default)
-
-
-@dataclass(frozen=True)
-class EmbedOptions:
-    leg: int | None = None
-    hazards: bool = True
-    controls: bool = True
-    legend: bool | None = None  # None: as `controls`
-    scroll: bool = False
-    classroom: bool = False
-    lang: str | None = None
-
-    @classmethod
-    def parse(cls, args: Mapping[str, str]) -> EmbedOptions:
-        """The options a query string asks for; anything invalid is left at its default."""
-        leg, lang = args.get("leg", ""), args.get("lang", "")
-        return cls(
-            leg=int(leg) if _LEG.fullmatch(leg) else None,
-            hazards=_flag(args, "hazards", True),
-            controls=_flag(args, "controls", True),
-            legend=_FLAGS.get(args.get("legend", "")),
-            scroll=_flag(args, "scroll", False),
-            classroom=_flag(args, "classroom", False),
-            lang=lang if _LANG.fullmatch(lang) else None,
-        )
-
-    def for_journey(self, journey: Data) -> EmbedOptions:
-        """Only a leg the map draws can be opened; another number is ignored."""
-        drawn = {leg["order"] for leg in journey["legs"] if leg["route"] == "known"}
-        return self if self.leg in drawn else dataclasses.replace(self, leg=None)
-
-    @property
-    def show_legend(self) -> bool:
-        return self.controls if self.legend is None else self.legend
-
-    @property
-    def focus(self) -> str | None:
-        return f"leg-{self.leg}" if self.leg else None
-
-    def carried(self) -> dict[str, str]:
-        """What links into the atlas pass on."""
-        out = {"classroom": "1"} if self.classroom else {}
-        if self.lang:
-            out["lang"] = self.lang
-        return out
-
-    def query(self) -> dict[str, str]:
-        """The options that differ from the defaults, as the query string of an embed."""
-        out: dict[str, str] = {}
-        if self.leg:
-            out["leg"] = str(self.leg)
-        if not self.hazards:
-            out["hazards"] = "0"
-        if not self.controls:
-            out["controls"] = "0"
-        if self.show_legend != self.controls:
-            out["legend"] = "1" if self.show_legend else "0"
-        if self.scroll:
-            out["scroll"] = "1"
-        return {**out, **self.carried()}
-
-
-def with_query(url: str, params: Mapping[str, str]) -> str:
-    """The URL with these query parameters added (before any #fragment)."""
-    if not params:
-        return url
-    parts = urlsplit(url)
-    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), *params.items()])
-    return urlunsplit(parts._replace(query=query))
-
-
-def _carry(value: Any, params: Mapping[str, str]) -> Any:
-    """The page data with `params` added to every link in it (citations, hazards...)."""
-    if isinstance(value, dict):
-        return {
-            k: with_query(v, params) if k == "url" and isinstance(v, str) else _carry(v, params)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_carry(v, params) for v in value]
-    return value
 
 
 def _citations(journey: Data) -> Iterable[Data]:
@@ -176,7 +94,7 @@ def journey(slug: str) -> Response:
     )
     parts = cached(
         ("embed-map", slug, map_key, tuple(carried.items())),
-        lambda: _embed_map(_carry(data, carried), options),
+        lambda: _embed_map(carry_links(data, carried), options),
     )
     atlas_url = page["url"] + (f"#{options.focus}" if options.focus else "")
     return html_response(
@@ -190,8 +108,6 @@ def journey(slug: str) -> Response:
 
 
 def _embed_map(data: Data, options: EmbedOptions) -> MapParts:
-    from .map_data import data_urls  # map_data reuses this module's link carrying
-
     map_opts = dataclasses.replace(
         map_options(show_hazards=options.hazards),
         online_tiles=False,

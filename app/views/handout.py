@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, request
 from ..maps.svg_map import journey_svg
 from ..pages.cache import cached
 from ..pages.handout import handout_data
-from .journeys import journey_data
+from ..pages.shared import journey_data
 from .rendering import html_response
 
 bp = Blueprint("handout", __name__)

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ..pages.builders import journey_page, journeys_index
+from ..pages.builders import journeys_index
 from ..pages.cache import cached
 from ..pages.geojson import journey_geojson
 from ..pages.records import Data
-from .classroom import classroom_setting
+from ..pages.shared import journey_data
+from ..reader import classroom_setting
+from .map_data import data_urls
 from .paging import page
 from .rendering import html_response, journey_map, json_response
 
 bp = Blueprint("journeys", __name__)
-
-
-def journey_data(slug: str) -> Data:
-    """A journey page's data, built once per dataset revision (also for other views)."""
-    return cached(("journey", slug), lambda: journey_page(slug))
-
 
 # A leg names at most this many of its hazards (the rest counted).
 LEG_HAZARDS = 10
@@ -64,8 +60,6 @@ def index_json() -> Response:
 
 @bp.get("/journeys/<slug>")
 def show(slug: str) -> Response:
-    from .map_data import data_urls
-
     data = journey_data(slug)
     classroom = classroom_setting()
     parts = cached(

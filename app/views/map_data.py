@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, request, url_for
 
-from ..i18n import select_language
 from ..maps.data_layer import DataUrls
 from ..maps.map_data import POPUP_KINDS, map_document, popup_html
 from ..pages.builders import home_page
 from ..pages.cache import cached
 from ..pages.records import Data
-from .journeys import journey_data
+from ..pages.shared import journey_data
+from ..reader import EmbedOptions, carry_links, select_language
 from .rendering import map_options
 
 bp = Blueprint("map_data", __name__)
@@ -94,13 +94,11 @@ def _popup(inputs: Inputs, kind: str, ident: str) -> str:
     options = map_options(classroom=classroom)
     carried: dict[str, str] = {}
     if embed:
-        from .embed import EmbedOptions, _carry
-
         carried = EmbedOptions.parse(request.args).carried()
         options = dataclasses.replace(options, link_target="_blank", link_rel="noopener")
     journeys, hazards, places = inputs
     if carried:
-        journeys, hazards, places = _carry([journeys, hazards, places], carried)
+        journeys, hazards, places = carry_links([journeys, hazards, places], carried)
     html = popup_html(journeys, hazards, places, kind, ident, options)
     if html is None:
         abort(404)

@@ -11,22 +11,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response
 
-from ..i18n import PARAM, url_language
 from ..maps.journey_map import MapParts
 from ..pages.cache import cached
 from ..pages.records import Data
+from ..pages.shared import journey_data
 from ..pages.slides import slide_deck
-from .classroom import classroom_setting
-from .journeys import journey_data
+from ..reader import CLASSROOM_PARAM, LANGUAGE_PARAM, classroom_setting, url_language
 from .map_data import data_urls
 from .rendering import html_response, journey_map, json_response
 
 bp = Blueprint("present", __name__)
-
-# Presentation mode starts in the classroom setting (a room may be a class): tagged
-# quotes are shown on request, unless ?classroom=0. While it is on, links carry an
-# explicit ?classroom=1, so a class stays in the classroom setting on every page.
-CLASSROOM = "classroom"
 
 
 def _deck(slug: str) -> Data:
@@ -51,9 +45,14 @@ def _map(journey: Data, classroom: bool) -> MapParts:
     )
 
 
+# Presentation mode starts in the classroom setting (a room may be a class): tagged
+# quotes are shown on request, unless ?classroom=0. While it is on, links carry an
+# explicit ?classroom=1, so a class stays in the classroom setting on every page.
 def _keep_classroom(on: bool, language: str | None = None) -> Callable[[str], str]:
     """Links that keep the classroom setting, and the `?lang=` the deck was opened with."""
-    carried = ([(CLASSROOM, "1")] if on else []) + ([(PARAM, language)] if language else [])
+    carried = ([(CLASSROOM_PARAM, "1")] if on else []) + (
+        [(LANGUAGE_PARAM, language)] if language else []
+    )
 
     def link(url: str) -> str:
         if not carried:

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Response, current_app, render_template, url_for
 
-from ..i18n import select_language
 from ..maps.assets import COUNTRIES_SCRIPT
 from ..maps.data_layer import DataUrls
 from ..maps.journey_map import MapOptions, MapParts, build_map, render_parts
 from ..pages.records import Data
+from ..reader import select_language
 
 
 def json_response(data: Any, status: int = 200, mimetype: str = "application/json") -> Response:
