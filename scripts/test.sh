@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set everything up, then run every check: lint, types, and the whole test suite
-# twice: against SQLite (the default), then against a throwaway PostgreSQL server on
-# loopback. Real databases built through the migrations, real headless Chromium.
+# against SQLite (the default), then its database-dependent part against a throwaway
+# PostgreSQL server on loopback. Real databases built through the migrations, real
+# headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,10 +28,32 @@ bash scripts/setup.sh
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 
-echo "== the test suite against SQLite"
-.venv/bin/python -m pytest "$@"
+# The suite in parts (README, "The test suite"): every test on SQLite, then again on
+# PostgreSQL those marked `database` (conftest.py deselects the others there). Each
+# engine runs its tests in parallel (one pytest-xdist worker per core, whole modules
+# per worker so that module fixtures are built once), then the `serial` tests alone.
+workers=${ATLAS_TEST_WORKERS:-auto}
+timings=()
+run_part() {
+  local name=$1
+  shift
+  echo "== $name"
+  local began=$SECONDS status=0
+  .venv/bin/python -m pytest "$@" || status=$?
+  timings+=("$(printf '%-44s %4d s' "$name" $((SECONDS - began)))")
+  # 5: the arguments given select no test of this part (e.g. -m browser, serial part).
+  [ "$status" = 0 ] || [ "$status" = 5 ] || exit "$status"
+}
+report() {
+  echo "== times"
+  printf '%s\n' "${timings[@]}"
+  echo "total (with set-up and checks)                 $SECONDS s"
+}
+trap report EXIT
 
-echo "== the test suite against PostgreSQL"
+run_part "SQLite, in parallel" -n "$workers" --dist loadscope --part parallel "$@"
+run_part "SQLite, serial tests" --part serial "$@"
+
 pg_bin=$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/initdb" | sort -V | tail -n 1)")
 pg_data=$(mktemp -d)
 pg_port=${ATLAS_PG_PORT:-55432}
@@ -38,6 +61,7 @@ as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -c "$*"; else sh -c "$*"
 [ "$(id -u)" = 0 ] && chown postgres "$pg_data"
 as_postgres "'$pg_bin/initdb' -D '$pg_data' -A trust -U postgres" >/dev/null
 as_postgres "'$pg_bin/pg_ctl' -D '$pg_data' -o '-p $pg_port -c listen_addresses=127.0.0.1 -k /tmp' -l '$pg_data/log.txt' -w start" >/dev/null
-trap 'as_postgres "\"$pg_bin/pg_ctl\" -D \"$pg_data\" -m fast -w stop" >/dev/null; rm -rf "$pg_data"' EXIT
-ATLAS_TEST_POSTGRES="postgresql+psycopg://postgres@127.0.0.1:$pg_port/postgres" \
-  .venv/bin/python -m pytest "$@"
+trap 'as_postgres "\"$pg_bin/pg_ctl\" -D \"$pg_data\" -m fast -w stop" >/dev/null; rm -rf "$pg_data"; report' EXIT
+export ATLAS_TEST_POSTGRES="postgresql+psycopg://postgres@127.0.0.1:$pg_port/postgres"
+run_part "PostgreSQL (database tests), in parallel" -n "$workers" --dist loadscope --part parallel "$@"
+run_part "PostgreSQL (database tests), serial tests" --part serial "$@"

@@ -1,9 +1,18 @@
 """Fixtures: real SQLite databases built through the migrations, the real seed data,
-a live server on loopback, and Debian's Chromium driven by Playwright."""
+a live server on loopback, and Debian's Chromium driven by Playwright; and the parts
+of the suite (README, "The test suite"):
+
+- `database`: tests whose outcome can depend on the database engine. With
+  ATLAS_TEST_POSTGRES set, only these run (the PostgreSQL part); a test that writes
+  to a database (migrations included) without the mark fails, so the mark stays true.
+- `serial`: tests that must not share the machine (many processes, load): the
+  `--part=serial` run takes them, after the parallel `--part=parallel` run.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import uuid
@@ -15,7 +24,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy.engine import Engine
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -52,6 +62,107 @@ def database_url(db_path: Path) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     server.dispose()
     return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+# ------------------------------------------------------------------ parts of the suite
+
+PARTS = ("all", "parallel", "serial")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--part",
+        choices=PARTS,
+        default="all",
+        help="parallel: every test not marked serial; serial: only those (run them alone)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    part = config.getoption("--part")
+    keep, drop = [], []
+    for item in items:
+        serial = item.get_closest_marker("serial") is not None
+        wrong_part = (part == "parallel" and serial) or (part == "serial" and not serial)
+        off_postgres = POSTGRES_URL and item.get_closest_marker("database") is None
+        (drop if wrong_part or off_postgres else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+class WriteWatch:
+    """Statements that change a database, seen while a test not marked `database` ran
+    (its own body and its function-scoped fixtures; shared fixtures such as the seeded
+    atlas are set up unwatched). SQLAlchemy's engine events see every engine of this
+    process, a live server's threads included."""
+
+    WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|ALTER|DROP)\b", re.I)
+
+    def __init__(self) -> None:
+        self.on = False
+        self.paused = 0
+        self.seen: list[str] = []
+
+    def record(self, statement: str) -> None:
+        if self.on and not self.paused and self.WRITE.match(statement):
+            self.seen.append(" ".join(statement.split())[:100])
+
+
+WRITES = WriteWatch()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _watch_writes(
+    _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    WRITES.record(statement)
+
+
+def _watched(item: pytest.Item) -> Iterator[None]:
+    if item.get_closest_marker("database") is not None:
+        return (yield)
+    WRITES.on, WRITES.seen = True, []
+    try:
+        result = yield
+    finally:
+        WRITES.on = False
+    if WRITES.seen:
+        raise AssertionError(
+            f"{item.nodeid} writes to a database but is not marked `database` "
+            f"(its outcome can depend on the engine: mark it): {WRITES.seen[:3]}"
+        )
+    return result
+
+
+class WriteWatchHooks:
+    """Registered as a plugin of its own: a conftest's hooks do not see the setup of
+    session-scoped fixtures (they belong to the session, above tests/)."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef: Any) -> Iterator[Any]:
+        if fixturedef.scope == "function":
+            return (yield)
+        WRITES.paused += 1
+        try:
+            return (yield)
+        finally:
+            WRITES.paused -= 1
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Iterator[None]:
+        return (yield from _watched(item))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        return (yield from _watched(item))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(WriteWatchHooks(), "atlas-write-watch")
+
+
+# ------------------------------------------------------------------ databases
 
 
 def make_app(db_path: Path, **config: Any) -> Flask:

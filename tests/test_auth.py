@@ -31,6 +31,8 @@ from app.auth.views import FAILED
 from app.extensions import db
 from app.models import LoginAttempt, User
 
+pytestmark = pytest.mark.database
+
 # ---------------------------------------------------------------- helpers
 
 

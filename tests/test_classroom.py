@@ -94,6 +94,7 @@ def map_script(html: str) -> str:
 # ---------------------------------------------------------------- the seed data
 
 
+@pytest.mark.database
 def test_an_unknown_sensitivity_tag_is_refused_naming_the_file_and_record(
     empty_app, runner, seeds_copy
 ):

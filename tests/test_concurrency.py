@@ -17,6 +17,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
 from concurrency_helpers import CREATE_EVERY, JOURNEYS, editor_process, token
 from conftest import make_app
 from sqlalchemy import func, select
@@ -24,6 +25,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import ContentVersion, DatasetRevision, Journey
 from app.transactions import write_transaction
+
+pytestmark = [pytest.mark.database, pytest.mark.serial]
 
 PROCESSES = 8
 EDITS = int(os.environ.get("ATLAS_CONCURRENCY_EDITS", "200"))

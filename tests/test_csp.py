@@ -227,6 +227,7 @@ def test_json_geojson_and_static_files_carry_the_policy_too(client):
         check_headers(client.application, url, response)
 
 
+@pytest.mark.database
 def test_a_server_error_carries_the_policy_too(tmp_path):
     app = make_app(tmp_path / "atlas.sqlite", PROPAGATE_EXCEPTIONS=False)
 
@@ -245,12 +246,14 @@ def test_a_server_error_carries_the_policy_too(tmp_path):
         check_headers(app, url, response)
 
 
+@pytest.mark.database
 def test_without_online_tiles_images_come_only_from_the_atlas(tmp_path):
     app = make_app(tmp_path / "atlas.sqlite", ONLINE_TILES=False)
     response = app.test_client().get("/journeys")
     assert policy(response)["img-src"] == "'self' data:"
 
 
+@pytest.mark.database
 def test_frame_ancestors_follows_the_setting_and_the_rest_stays(tmp_path):
     app = make_app(tmp_path / "atlas.sqlite", FRAME_ANCESTORS="https://school.example")
     client = app.test_client()
@@ -324,6 +327,7 @@ def test_no_page_has_an_inline_script_the_policy_does_not_name_or_an_inline_hand
     assert len(urls) >= 40 and inline_scripts >= 25, (len(urls), inline_scripts)
 
 
+@pytest.mark.database
 def test_the_editor_and_admin_pages_follow_the_same_rules(tmp_path):
     app = make_app(tmp_path / "atlas.sqlite")
     seed(app)

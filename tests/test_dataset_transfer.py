@@ -21,6 +21,8 @@ from app.extensions import db
 from app.history import acting_as, restore_version
 from app.models import ContentVersion, Journey, User
 
+pytestmark = pytest.mark.database
+
 
 @pytest.fixture()
 def edited_app(tmp_path: Path) -> Flask:

@@ -18,6 +18,8 @@ from app.annotation import split_passages
 from app.extensions import db
 from app.models import Citation, Journey, Leg, Passage, Place, Source
 
+pytestmark = pytest.mark.database
+
 ARTICLE = (
     "A New Article About an Escape\n"
     "\n"

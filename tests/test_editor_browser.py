@@ -14,7 +14,7 @@ from browser_helpers import SCROLL_SETTLED, get_json, open_map_page, watched_pag
 from conftest import LiveServer, make_app, seed
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.database]
 
 ARTICLE = """Escape Across the Hills
 

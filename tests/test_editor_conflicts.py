@@ -19,6 +19,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import ContentVersion, Hazard, Journey, Place, Source
 
+pytestmark = pytest.mark.database
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:

@@ -20,6 +20,8 @@ from app.extensions import db
 from app.models import Citation, Hazard, Journey, Place, Source
 from app.seeding.areas import load_country_shapes
 
+pytestmark = pytest.mark.database
+
 ARTICLE = (
     "Crossing the Mekong\n"
     "They crossed the Mekong at dawn 🌅 and hid near Vientiane.\n"

@@ -39,6 +39,8 @@ from app.geocoding import OfflineGazetteer, load_gazetteer, lookup
 from app.geocoding.online import OnlineSettings, rate_limited_search
 from app.models import DatasetRevision, GeocodeCache
 
+pytestmark = pytest.mark.database
+
 USER_AGENT = "escape-route-atlas-tests/1.0 (tests on loopback)"
 SEED_PLACES = yaml.safe_load((SEEDS / "places.yaml").read_text("utf-8"))
 ROUTE_CITIES = [

@@ -32,6 +32,8 @@ from app.models import (
 )
 from app.transactions import locked, write_transaction
 
+pytestmark = pytest.mark.database
+
 
 @pytest.fixture()
 def app(tmp_path: Any) -> Flask:

@@ -31,6 +31,8 @@ from playwright.sync_api import expect
 
 from app.seeding import SeedError
 
+pytestmark = pytest.mark.database
+
 PWNED = "() => typeof window.__pwned"
 OPEN_TOOLTIP = "(key) => { window.atlasMaps[0].features[key].openTooltip(); }"
 

@@ -160,6 +160,7 @@ def test_health_errors_and_cookie_setting_answers_carry_no_etag(client):
     assert login.headers["Cache-Control"] == "no-store" and "ETag" not in login.headers
 
 
+@pytest.mark.database
 def test_an_editor_never_gets_a_cached_answer_and_a_reader_never_gets_the_editors(shared):
     app, _second = shared
     url = f"/journeys/{SLUG}"
@@ -219,6 +220,7 @@ def test_two_workers_agree_on_a_maps_etag_though_not_on_its_bytes(shared):
         assert second.get(url, headers={**GZIP, "If-None-Match": etag}).status_code == 304
 
 
+@pytest.mark.database
 def test_an_edit_changes_the_answer_at_once_in_every_app_on_the_database(shared):
     first, second = shared
     readers = [first.test_client(), second.test_client()]
@@ -263,6 +265,7 @@ def test_an_edit_changes_the_answer_at_once_in_every_app_on_the_database(shared)
 # ---------------------------------------------------------------- memory
 
 
+@pytest.mark.database
 def test_the_cache_keeps_within_its_byte_budget(tmp_path):
     app = make_app(tmp_path / "atlas.sqlite", HTTP_CACHE_MAX_BYTES=600_000)
     seed(app)

@@ -499,6 +499,7 @@ def test_no_interface_string_is_left_untranslated_on_public_pages(seeded_app: Fl
     assert checked == 2 * len(PUBLIC_PAGES)
 
 
+@pytest.mark.database
 def test_no_interface_string_is_left_untranslated_for_editors(seeded_app: Flask) -> None:
     client, _token = editor_client(seeded_app, "i18n-editor")
     content = korean_content(seeded_app)
@@ -550,6 +551,7 @@ def test_content_is_korean_and_quotes_stay_english(client: FlaskClient) -> None:
     assert "원문 인용" not in client.get(f"/journeys/{SLUG}?lang=en").text
 
 
+@pytest.mark.database
 def test_missing_korean_falls_back_to_english_and_says_so(empty_app: Flask) -> None:
     from conftest import seed
 

@@ -815,6 +815,7 @@ def test_a_nul_character_is_refused_in_every_text_field_with_a_clear_message(atl
     assert len(cases) >= 18
 
 
+@pytest.mark.database
 def test_a_lone_surrogate_never_reaches_the_database(empty_app):
     """A lone surrogate has no UTF-8 form. Raw bytes ED A0 BD (its WTF-8 encoding) sent
     anyway arrive as U+FFFD in a multipart form, as their %-escaped text in a url-encoded
@@ -1492,6 +1493,7 @@ FORM_VALUES = """() => Object.fromEntries(Array.from(
     (e) => [e.name, e.value]))"""
 
 
+@pytest.mark.database
 @pytest.mark.browser
 def test_the_editor_own_pages_run_nothing_and_give_every_string_back_as_typed(
     browser, atlas, server

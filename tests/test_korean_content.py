@@ -35,6 +35,8 @@ from app.models import (
 )
 from app.seeding.korean import HANGUL, KOREAN_FIELDS
 
+pytestmark = pytest.mark.database
+
 # ---------------------------------------------------------------- the seed data
 
 

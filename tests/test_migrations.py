@@ -1,5 +1,6 @@
 """The schema is built only by the Alembic migrations, and they match the models."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -10,6 +11,8 @@ from sqlalchemy import inspect
 
 from app.extensions import db
 from app.models import Base
+
+pytestmark = pytest.mark.database
 
 TABLES = {
     "source",

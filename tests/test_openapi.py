@@ -128,6 +128,7 @@ def admin_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return app
 
 
+@pytest.mark.database
 def test_every_json_endpoint_of_the_url_map_is_documented_and_nothing_else(
     admin_app, document, slugs
 ):
@@ -245,6 +246,7 @@ def test_every_json_answer_on_the_seed_data_matches_its_schema(client, document,
     assert checked >= 2 * len(slugs["journeys"]) + len(slugs["sources"]) + 10
 
 
+@pytest.mark.database
 def test_the_editors_place_lookup_answers_as_documented(admin_app, document):
     responses = document["paths"]["/edit/geocode"]["get"]["responses"]
     editor, _token = editor_client(admin_app, "openapi-editor", "editor")
@@ -311,6 +313,7 @@ def test_a_405_says_which_methods_are_allowed(client):
     assert answer.is_json
 
 
+@pytest.mark.database
 def test_the_document_follows_the_dataset(empty_app):
     """An empty atlas documents any well-formed slug; once seeded (a new dataset
     revision) the slugs that exist."""

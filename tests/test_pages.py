@@ -600,6 +600,7 @@ def test_a_page_loads_scripts_styles_and_images_only_from_static(site, url):
 # ---------------------------------------------------------------- one atlas, one database
 
 
+@pytest.mark.database
 def test_a_page_shows_its_own_databases_data_when_another_atlas_is_at_the_same_revision(
     seeded_app, empty_app, seeds_copy
 ):

@@ -295,6 +295,7 @@ def test_classroom_mode_is_kept_in_every_link(client):
     )
 
 
+@pytest.mark.database
 def test_a_journey_without_legs_gets_title_overview_and_sources(empty_app, seeds_copy, browser):
     journeys = yaml.safe_load((seeds_copy / "journeys.yaml").read_text("utf-8"))
     slug = "hyeonseo-lee"
@@ -614,6 +615,7 @@ def hostile_server(tmp_path: Path) -> Any:
         yield server
 
 
+@pytest.mark.database
 @pytest.mark.browser
 def test_hostile_text_on_the_slides_never_runs_and_reads_as_written(browser, hostile_server):
     deck = get_json(hostile_server.url, f"/present/journeys/{ROH}.json")

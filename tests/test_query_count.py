@@ -21,6 +21,8 @@ from sqlalchemy import event
 from app.extensions import db
 from app.pages import builders, loading
 
+pytestmark = pytest.mark.database
+
 SMALL = (3, 10)  # legs, hazards
 LARGE = (120, 400)
 JOURNEY_PAGE_LIMIT = 30

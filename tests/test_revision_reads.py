@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from auth_helpers import editor_client
-from conftest import make_app, seed
+from conftest import POSTGRES_URL, make_app, seed
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -87,6 +87,9 @@ def test_an_anonymous_request_reads_the_revision_once(traced: Traced, url: str) 
     assert traced.revision_reads(client, f"{url}?second=1") == 1  # kept (when on)
 
 
+# Logging in writes (a session): the test is marked, but it counts SQLite's statements.
+@pytest.mark.database
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="counts the statements SQLite runs")
 @pytest.mark.parametrize("url", PAGES)
 def test_a_logged_in_request_reads_the_revision_once(traced: Traced, url: str) -> None:
     client, _token = editor_client(traced.app, f"reader{next(EDITORS)}")
@@ -94,6 +97,7 @@ def test_a_logged_in_request_reads_the_revision_once(traced: Traced, url: str) -
     assert traced.revision_reads(client, url) == 1
 
 
+@pytest.mark.database
 def test_a_request_that_changes_the_dataset_builds_its_pages_at_the_new_revision(
     tmp_path: Path,
 ) -> None:

@@ -27,6 +27,8 @@ from auth_helpers import PASSWORD, TOKEN, make_user
 from conftest import REPO, LiveServer, make_app, seed
 from flask import Flask
 
+pytestmark = pytest.mark.database
+
 SEED = 20261121
 MAX_EXAMPLES = 10
 CONFIG = REPO / "tests" / "schemathesis.toml"

@@ -16,6 +16,8 @@ from sqlalchemy import inspect, select, text
 from app.extensions import db
 from app.models import Citation, Hazard, Journey, Leg, Passage, Place, Source, hazard_journey
 
+pytestmark = pytest.mark.database
+
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
 CHILLING_DETAILS = "003_034db0b0d53b2bb3.txt"
 

@@ -29,6 +29,8 @@ from app.models import (
 from app.synthetic.generate import APPROXIMATE_EVERY, LAND_BOXES
 from app.vocabulary import HAZARD_KINDS
 
+pytestmark = pytest.mark.database
+
 SLUG = "synthetic-10-legs-100-hazards"
 
 

@@ -17,6 +17,8 @@ from app.extensions import db
 from app.models import Journey
 from app.transactions import WriteTransactionError, locked, write_transaction
 
+pytestmark = pytest.mark.database
+
 sqlite_only = pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's write lock")
 
 

@@ -27,10 +27,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import database_url
 from sqlalchemy import create_engine, inspect
 
 from app import create_app
+
+pytestmark = [pytest.mark.database, pytest.mark.serial]
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

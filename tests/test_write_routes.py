@@ -26,6 +26,8 @@ from app import create_app
 from app.auth.guard import PUBLIC_WRITES
 from app.extensions import db
 
+pytestmark = pytest.mark.database
+
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # The only write route an anonymous visitor may use: logging in (still CSRF-checked, and
