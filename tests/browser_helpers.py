@@ -16,6 +16,9 @@ from conftest import SEEDS, PageWatch
 from playwright.sync_api import expect
 
 ATLAS_READY = "() => !!(window.atlasMaps && window.atlasMaps.length)"
+# The page's own "map ready" signal (static/js/atlas.js): every map of the page built, its
+# country outlines drawn and its pending layers settled.
+MAP_READY = "() => document.documentElement.dataset.atlasMap === 'ready'"
 
 # The offline base map is a GeoJSON layer fetched after the page loads; Natural Earth
 # 1:110m has 177 countries, while every area layer of ours holds a single feature.
