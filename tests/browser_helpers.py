@@ -16,6 +16,9 @@ from conftest import SEEDS, PageWatch
 from playwright.sync_api import expect
 
 ATLAS_READY = "() => !!(window.atlasMaps && window.atlasMaps.length)"
+# The page's own "map ready" signal (static/js/atlas.js): every map of the page built, its
+# country outlines drawn and its pending layers settled.
+MAP_READY = "() => document.documentElement.dataset.atlasMap === 'ready'"
 
 # The offline base map is a GeoJSON layer fetched after the page loads; Natural Earth
 # 1:110m has 177 countries, while every area layer of ours holds a single feature.
@@ -104,6 +107,48 @@ SCROLL_SETTLED = """() => new Promise((resolve) => {
     };
     requestAnimationFrame(tick);
 })"""
+
+
+def is_favicon(request: Any) -> bool:
+    return "/static/favicon." in request.url
+
+
+class Requests:
+    """The requests of a page (as Playwright sees them) still under way, to wait for on
+    their own events rather than on the network having been quiet for a while.
+
+    The favicon is asked for by the browser itself after the page's load event (on a
+    reload too, from the cache): wrap the navigation in `page.expect_request_finished(
+    is_favicon)` so that it is among them before `settle()`."""
+
+    def __init__(self, page: Any):
+        self.under_way: dict[Any, None] = {}  # in the order they were made
+        page.on("request", lambda r: self.under_way.setdefault(r))
+        page.on("requestfinished", lambda r: self.under_way.pop(r, None))
+        page.on("requestfailed", lambda r: self.under_way.pop(r, None))
+
+    def settle(self) -> None:
+        """Until every request made so far has ended (finished or failed), each
+        waited for on its own response's end."""
+        while self.under_way:
+            request = next(iter(self.under_way))
+            response = request.response()  # None once it failed without an answer
+            if response is not None:
+                response.finished()
+            self.under_way.pop(request, None)
+
+
+@contextmanager
+def patient_expect(timeout_ms: float = 20_000) -> Iterator[None]:
+    """expect() waits up to `timeout_ms` inside the block (for steps that wait on a form
+    submit and a page load, on a busy machine), or longer if that was set already; after
+    it, whatever was set before comes back (a default set for the whole run stays)."""
+    before = expect._timeout  # set_options() has no getter; None is Playwright's 5 s
+    expect.set_options(timeout=max(timeout_ms, before or 5_000))
+    try:
+        yield
+    finally:
+        expect.set_options(timeout=before)
 
 
 def open_popup(page: Any, key: str) -> Any:

@@ -28,6 +28,7 @@ from browser_helpers import (
 )
 from conftest import REPO, LiveServer, make_app, seed
 from flask import Flask, render_template_string, url_for
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from werkzeug.routing import IntegerConverter
 
 from app.maps.assets import LINKED_ASSETS
@@ -546,28 +547,36 @@ def test_every_handout_breaks_no_rule(csp_page, live_server):
         assert_no_violation(page, watch)
 
 
-# Choose the online base layer in the layer control, as a reader would.
+# The online base layer in the layer control; chosen, as a reader would.
+ONLINE_LAYER = """() => Array.from(
+    document.querySelectorAll(".leaflet-control-layers-base label"),
+    (l) => l.textContent.trim()).includes("OpenStreetMap (online)")"""
 SHOW_ONLINE_TILES = """() => {
     const labels = document.querySelectorAll(".leaflet-control-layers-base label");
     const label = Array.from(labels).find(
         (l) => l.textContent.trim() === "OpenStreetMap (online)");
-    if (!label) return false;
     label.querySelector("input").click();
-    return true;
 }"""
+TILES = "https://tile.openstreetmap.org/"
 
 
 @pytest.mark.browser
 def test_the_optional_online_tiles_are_allowed_by_the_policy(csp_page, live_server):
     """Switched on, the OpenStreetMap layer asks for tiles: the policy lets them through
-    (the test's network cut then refuses them, as it refuses any other host)."""
+    (the test's network cut then refuses them, as it refuses any other host). Either way
+    the first tile request fails: the test waits for that (its requestfailed event);
+    by then it has reached the network cut (recorded in watch.offsite) if the policy let
+    it through, or not if the policy blocked it."""
     page, watch = csp_page
     open_map_page(page, f"{live_server.url}/journeys/{SLUG}", watch)
-    if not page.evaluate(SHOW_ONLINE_TILES):
+    if not page.evaluate(ONLINE_LAYER):
         pytest.skip("the online layer is off (ATLAS_ONLINE_TILES=0)")
-    page.wait_for_function("() => document.querySelectorAll('img.leaflet-tile').length > 0")
-    page.wait_for_timeout(500)
-    assert any(u.startswith("https://tile.openstreetmap.org/") for u in watch.offsite)
+    try:
+        with page.expect_event("requestfailed", lambda r: r.url.startswith(TILES)):
+            page.evaluate(SHOW_ONLINE_TILES)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"no tile was asked for; violations: {violations(page)}")
+    assert any(u.startswith(TILES) for u in watch.offsite)
     assert violations(page) == []
 
 
@@ -614,13 +623,18 @@ def test_an_injected_script_handler_or_link_does_not_run_on_a_journey_page(csp_p
     open_map_page(page, f"{live_server.url}/journeys/{SLUG}", watch)
     assert violations(page) == []
     page.evaluate(INJECT)
-    page.wait_for_timeout(300)  # the image's error event, the link's navigation
+    # The browser reports each refusal (securitypolicyviolation) where the code would
+    # have run: the two scripts at once, the handler at the image's error event, the link
+    # at its navigation. Once all four are reported, nothing of it is left to run; wait
+    # for that (or for anything having run: then fail at once, saying what).
+    page.wait_for_function(f"() => window.__csp.length >= 4 || ({RAN})().length > 0")
     assert page.evaluate(RAN) == []
-    # One each: the script, the altered map script, the handler, the javascript: link.
-    assert [v["directive"] for v in violations(page)] == [
-        "script-src-elem",
-        "script-src-elem",
+    # One each: the script, the altered map script, the handler, the javascript: link
+    # (the handler's and the link's come in whichever order the browser gets to them).
+    assert sorted(v["directive"] for v in violations(page)) == [
         "script-src-attr",
+        "script-src-elem",
+        "script-src-elem",
         "script-src-elem",
     ], violations(page)
     # And the map still works.
@@ -660,11 +674,16 @@ def bitten_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_a_script_written_into_a_page_without_its_hash_does_not_run(browser, bitten_server):
     with watched_page(browser, bitten_server.url) as (page, watch, _dialogs):
         page.context.add_init_script(WATCH_CSP)
-        page.goto(bitten_server.url + "/_test/injected", wait_until="networkidle")
-        page.wait_for_timeout(200)
-        ran = page.evaluate(
-            "() => [window.__ours, window.__theirs, window.__handler, window.__timer]"
+        page.goto(bitten_server.url + "/_test/injected")
+        # Five refusals, each reported where the code would have run (eval, new Function
+        # and the string setTimeout at once, the injected script as it is parsed, the
+        # handler at the image's error event): once all five are reported, nothing is
+        # left to run. Or something ran: then fail at once, saying what.
+        ran = "() => [window.__ours, window.__theirs, window.__handler, window.__timer]"
+        page.wait_for_function(
+            f"() => window.__csp.length >= 5 || ({ran})().slice(1).some((v) => v !== undefined)"
         )
+        ran = page.evaluate(ran)
         assert ran == [1, None, None, None]
         tried = page.evaluate("() => [window.__eval, window.__Function, window.__setTimeout]")
         # setTimeout with a string returns normally; its code is refused, not run.
@@ -678,5 +697,7 @@ def test_a_script_written_into_a_page_without_its_hash_does_not_run(browser, bit
             "script-src-elem",
         ], violations(page)
         # Chromium says so on the console too (the same message once).
+        if not watch.console_errors:  # events arrive only while Playwright is called
+            page.wait_for_event("console", lambda message: message.type == "error")
         assert watch.console_errors, "no violation on the console"
         assert all("Content Security Policy" in e for e in watch.console_errors)

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 from auth_helpers import PASSWORD, make_user
-from browser_helpers import SCROLL_SETTLED, get_json, open_map_page, watched_page
+from browser_helpers import (
+    SCROLL_SETTLED,
+    get_json,
+    open_map_page,
+    patient_expect,
+    watched_page,
+)
 from conftest import LiveServer, make_app, seed
 from playwright.sync_api import expect
 
@@ -37,9 +43,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def patient_expectations() -> Iterator[None]:
     """Each step waits on a form submit and a page load: on a busy machine (two cores
     shared by other test runs) Playwright's 5-second default is too tight."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
+    with patient_expect():
+        yield
 
 
 WORDS_BOX = """([selector, words]) => {

@@ -279,8 +279,14 @@ def test_another_page_of_the_atlas_is_refused_in_another_sites_frame(
             "requestfailed",
             lambda r: r.url == refused and blocked.append(r.failure or ""),
         )
-        with page.expect_event(
-            "framenavigated", predicate=lambda f: f.url.startswith("chrome-error://")
+        # The refusal's three signs come from different parts of the browser, in no set
+        # order: wait for each (the error page, the failed request, the console message).
+        with (
+            page.expect_event(
+                "framenavigated", predicate=lambda f: f.url.startswith("chrome-error://")
+            ),
+            page.expect_event("requestfailed", lambda r: r.url == refused),
+            page.expect_console_message(lambda m: "frame-ancestors" in m.text),
         ):
             page.goto(host)
         embed_frame(page, "#embed")  # the embed on the same page is shown

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from browser_helpers import Requests, is_favicon
 
 pytestmark = pytest.mark.browser
 
@@ -57,12 +58,15 @@ def first_visit(browser: Any, url: str) -> ByteCount:
     try:
         page = context.new_page()
         count = ByteCount(context.new_cdp_session(page))
-        page.goto(url)
+        requests = Requests(page)
+        # The favicon is asked for by the browser after the load event: wait for it.
+        with page.expect_request_finished(is_favicon):
+            page.goto(url)
         page.wait_for_function(MAP_READY)
         assert page.evaluate(FONTS_LOADED)
         # Whatever the page still asks for (a font slice for text drawn last) is
-        # counted too: wait until the network has gone quiet.
-        page.wait_for_load_state("networkidle")
+        # counted too: wait for each request under way to end.
+        requests.settle()
         assert count.pending() == [], f"still loading: {count.pending()}"
         return count
     finally:

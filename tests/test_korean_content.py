@@ -516,49 +516,49 @@ def test_export_import_export_keeps_every_korean_column_byte_for_byte(app, ed, t
 @pytest.mark.browser
 def test_an_editor_types_korean_in_chromium_and_sees_it_saved_or_refused(browser, tmp_path_factory):
     from auth_helpers import PASSWORD, make_user
-    from browser_helpers import watched_page
+    from browser_helpers import patient_expect, watched_page
     from conftest import LiveServer
     from playwright.sync_api import expect
 
     app = make_app(tmp_path_factory.mktemp("korean-browser") / "browser.sqlite")
     seed(app)
     make_user(app, "hangul", "editor")
-    with LiveServer(app) as server, watched_page(browser, server.url) as (page, watch, _):
-        expect.set_options(timeout=20_000)  # each step waits on a submit and a page load
-        try:
-            page.goto(server.url + "/login")
-            page.get_by_label("Name").fill("hangul")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            expect(page.locator(".session-name")).to_have_text("hangul")
+    with (
+        LiveServer(app) as server,
+        watched_page(browser, server.url) as (page, watch, _),
+        patient_expect(),  # each step waits on a submit and a page load
+    ):
+        page.goto(server.url + "/login")
+        page.get_by_label("Name").fill("hangul")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator(".session-name")).to_have_text("hangul")
 
-            page.goto(server.url + "/edit/hazards/famine")
-            korean = page.get_by_label("Summary in Korean")
-            assert korean.get_attribute("lang") == "ko"
-            expect(korean).to_have_value(re.compile("기근과 식량 부족"))
-            expect(page.get_by_label("Name in Korean")).to_have_value("기근과 식량 부족")
+        page.goto(server.url + "/edit/hazards/famine")
+        korean = page.get_by_label("Summary in Korean")
+        assert korean.get_attribute("lang") == "ko"
+        expect(korean).to_have_value(re.compile("기근과 식량 부족"))
+        expect(page.get_by_label("Name in Korean")).to_have_value("기근과 식량 부족")
 
-            # The English pasted into the Korean box: refused, said beside the field.
-            korean.fill("Famine, food shortages and an economic crisis drive people to flee.")
-            page.get_by_role("button", name="Save the hazard").click()
-            expect(page.locator("#e-summary_ko")).to_contain_text("no Korean (Hangul) letters")
-            expect(page.get_by_role("alert")).to_contain_text("Nothing was saved.")
+        # The English pasted into the Korean box: refused, said beside the field.
+        korean.fill("Famine, food shortages and an economic crisis drive people to flee.")
+        page.get_by_role("button", name="Save the hazard").click()
+        expect(page.locator("#e-summary_ko")).to_contain_text("no Korean (Hangul) letters")
+        expect(page.get_by_role("alert")).to_contain_text("Nothing was saved.")
 
-            korean = page.get_by_label("Summary in Korean")
-            korean.fill("브라우저에서 고친 요약: 기근이 사람들을 떠나게 한다.")
-            page.get_by_role("button", name="Save the hazard").click()
-            expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
-            expect(page.get_by_label("Summary in Korean")).to_have_value(
-                "브라우저에서 고친 요약: 기근이 사람들을 떠나게 한다."
-            )
-            expect(page.get_by_label("Summary", exact=True)).to_have_value(
-                re.compile("^Famine, food shortages and an economic crisis")
-            )
-            assert watch.offsite == [], watch.offsite
-            # Only the refused save answered with an error status (its 422).
-            assert [f.split(" ")[0] for f in watch.failed] == ["422"], watch.failed
-        finally:
-            expect.set_options(timeout=5_000)
+        korean = page.get_by_label("Summary in Korean")
+        korean.fill("브라우저에서 고친 요약: 기근이 사람들을 떠나게 한다.")
+        page.get_by_role("button", name="Save the hazard").click()
+        expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+        expect(page.get_by_label("Summary in Korean")).to_have_value(
+            "브라우저에서 고친 요약: 기근이 사람들을 떠나게 한다."
+        )
+        expect(page.get_by_label("Summary", exact=True)).to_have_value(
+            re.compile("^Famine, food shortages and an economic crisis")
+        )
+        assert watch.offsite == [], watch.offsite
+        # Only the refused save answered with an error status (its 422).
+        assert [f.split(" ")[0] for f in watch.failed] == ["422"], watch.failed
     with app.app_context():
         hazard = db.session.scalars(select(Hazard).filter_by(slug="famine")).one()
         assert hazard.summary_ko == "브라우저에서 고친 요약: 기근이 사람들을 떠나게 한다."

@@ -3,19 +3,19 @@ plain static file server and straight from disk (file://), with the network cut.
 
 from __future__ import annotations
 
+import functools
 import re
-import socket
-import subprocess
-import sys
-import time
+import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from browser_helpers import (
+    MAP_READY,
     POPUP,
     SEED_JOURNEYS,
     drawn_hazards,
@@ -49,28 +49,27 @@ def site(seeded_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+class QuietFileHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def static_server(site: Path) -> Iterator[str]:
-    """The copy served by Python's own plain file server: no atlas code at all."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=site,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """The copy served by Python's own plain file server (http.server, as `python -m
+    http.server` serves it): no atlas code at all. Served from a thread of the test
+    process, listening before its address is handed out: nothing to wait for."""
+    handler = functools.partial(QuietFileHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     try:
-        for _ in range(100):
-            with socket.socket() as client:
-                if client.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def citation_keys(app: Flask) -> dict[str, list[str]]:
@@ -258,7 +257,8 @@ def check_journey_map(page: Any, journey: dict[str, Any]) -> None:
 
 def walk_the_deck(page: Any, url: str) -> None:
     """Every slide by the clicker's keys, and a reload on #3 opens slide 3."""
-    page.goto(url, wait_until="networkidle")
+    page.goto(url)
+    page.wait_for_function(MAP_READY)
     page.wait_for_function("() => window.atlasPresent && window.atlasPresent.current === 1")
     count = int(page.locator(".deck-progress").text_content().split("/")[1])
     for n in range(2, count + 1):
@@ -267,8 +267,9 @@ def walk_the_deck(page: Any, url: str) -> None:
     for n in range(count - 1, 0, -1):
         page.keyboard.press("PageUp")
         expect(page.locator(".deck-progress")).to_have_text(f"{n} / {count}")
-    page.goto(url + "#3", wait_until="networkidle")
-    page.reload(wait_until="networkidle")
+    page.goto(url + "#3")
+    page.reload()
+    page.wait_for_function(MAP_READY)
     expect(page.locator(".deck-progress")).to_have_text(f"3 / {count}")
 
 

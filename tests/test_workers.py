@@ -21,7 +21,6 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections import defaultdict
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -83,92 +82,149 @@ def test_the_application_factory_neither_migrates_nor_seeds(tmp_path: Path) -> N
         engine.dispose()
 
 
+# A request that keeps the worker that takes it busy until the test lets go: a form
+# POST whose body is not sent yet. gunicorn logs "POST /login" (at debug level, with the
+# worker's pid) before it calls the application, whose CSRF check then reads the form,
+# blocking until the body comes. Sent, the body is refused (no CSRF token: 403), nothing
+# is written. A sync worker serves one connection at a time: a held worker takes no
+# other, so the next connection can only go to a worker that is not held.
+HOLD = (
+    b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1\r\n\r\n"
+)
+HELD = r"\[(\d+)\] \[DEBUG\] POST /login$"
+
+
 class Gunicorn:
-    """`gunicorn -w N 'app:create_app()'` on loopback; its access log names the worker
-    (pid) that answered each request."""
+    """`gunicorn -w N 'app:create_app()'` on loopback. Its output is read line by line as
+    it comes (a reader thread): its access log names the worker (pid) that answered each
+    request, its debug log the worker that took each request. The deadline only ends a
+    failing test: nothing waits on time."""
 
     def __init__(self, tmp_path: Path, env: dict[str, str], workers: int):
         self.workers = workers
-        self.log = tmp_path / "gunicorn.log"
         self.base = f"http://127.0.0.1:{_free_port()}"
-        with self.log.open("w") as out:
-            self.process = subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "--workers",
-                    str(workers),
-                    "--bind",
-                    self.base.removeprefix("http://"),
-                    "--access-logfile",
-                    "-",
-                    "--access-logformat",
-                    "served-by %(p)s %(s)s %(U)s",
-                    "app:create_app()",
-                ],
-                cwd=REPO,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        self.deadline = time.monotonic() + 180
+        self.lines: list[str] = []
+        self.ended = False
+        self.changed = threading.Condition()
+        self.deadline = time.monotonic() + 300
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--bind",
+                self.base.removeprefix("http://"),
+                "--log-level",
+                "debug",
+                # A worker held by the test answers no heartbeat for as long as the test
+                # holds it (seconds on a busy machine): not a hung worker to restart.
+                "--timeout",
+                "600",
+                "--access-logfile",
+                "-",
+                "--access-logformat",
+                "served-by %(p)s %(s)s %(U)s",
+                "app:create_app()",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
         self.pids: set[str] = set()
-        while time.monotonic() < self.deadline:
-            self.pids = set(re.findall(r"Booting worker with pid: (\d+)", self.text()))
-            if len(self.pids) == workers:
-                break
-            assert self.process.poll() is None, self.text()
-            time.sleep(0.2)
-        assert len(self.pids) == workers, self.text()
+        at = 0
+        while len(self.pids) < workers:
+            booted, at = self.wait_for(r"Booting worker with pid: (\d+)", at)
+            self.pids.add(booted.group(1))
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self.changed:
+                self.lines.append(line.rstrip("\n"))
+                self.changed.notify_all()
+        with self.changed:
+            self.ended = True
+            self.changed.notify_all()
 
     def text(self) -> str:
-        return self.log.read_text()
+        with self.changed:
+            return "\n".join(self.lines)
 
-    def answered(self, since: int = 0) -> dict[str, set[str]]:
-        """{path: the pids of the workers that answered it}, from the access log (from
-        character `since` on)."""
-        found: dict[str, set[str]] = defaultdict(set)
-        log = self.text()[since:]
-        for pid, _status, path in re.findall(r"served-by <(\d+)> (\d+) (\S+)", log):
-            found[path].add(pid)
-        return found
+    def wait_for(self, pattern: str, since: int) -> tuple[re.Match[str], int]:
+        """The first output line from line `since` on that matches `pattern`, and the
+        number of the line after it; waits for it as the output comes."""
+        regex = re.compile(pattern)
+        at = since
+        with self.changed:
+            while True:
+                while at < len(self.lines):
+                    found = regex.search(self.lines[at])
+                    at += 1
+                    if found:
+                        return found, at
+                assert not self.ended, f"gunicorn ended:\n{self.text()}"
+                left = self.deadline - time.monotonic()
+                assert left > 0, f"no line like {pattern!r}:\n{self.text()}"
+                self.changed.wait(left)
 
-    def until_every_worker_answers(
+    def _hold(self) -> tuple[socket.socket, str]:
+        """A connection that holds whichever free worker takes it; and that worker's pid."""
+        since = len(self.lines)
+        host, port = self.base.removeprefix("http://").split(":")
+        connection = socket.create_connection((host, int(port)), timeout=60)
+        connection.sendall(HOLD)
+        held, _ = self.wait_for(HELD, since)
+        return connection, held.group(1)
+
+    @staticmethod
+    def _let_go(connection: socket.socket) -> None:
+        """The body: the held request is answered (refused) and its worker is free."""
+        with connection:
+            connection.sendall(b"x")
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 403 "), answer[:200]
+
+    def every_worker_answers(
         self, paths: tuple[str, ...], check: Callable[[str, bytes], str | None] | None = None
     ) -> None:
-        """Parallel requests on fresh connections (the kernel hands each to whichever
-        worker is free) until every worker has answered each of `paths` (2xx);
-        `check(path, body)` says what is wrong with an answer, or None."""
-        failures: list[str] = []
-
-        def hit(path: str) -> None:
-            try:
-                _status, body = _get(self.base + path)
-                problem = check(path, body) if check else None
-                if problem:
-                    failures.append(f"{path}: {problem}")
-            except Exception as exc:  # noqa: BLE001 - reported below
-                failures.append(f"{path}: {exc!r}")
-
-        since = len(self.text())
-        while time.monotonic() < self.deadline:
-            threads = [
-                threading.Thread(target=hit, args=(path,))
-                for _ in range(self.workers * 2)
-                for path in paths
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            assert failures == [], failures[:5]
-            now = self.answered(since)
-            if all(now[path] >= self.pids for path in paths):
-                return
-        raise AssertionError(f"not every worker answered: {self.answered()} {self.pids}")
+        """Every worker answers each of `paths` (2xx), one worker after the other:
+        all the others held meanwhile, the free one must take the request (seen in the
+        access log). `check(path, body)` says what is wrong with an answer, or None."""
+        held: dict[str, socket.socket] = {}
+        try:
+            for _ in range(self.workers):
+                connection, pid = self._hold()
+                assert pid not in held, f"worker {pid} took two connections at once"
+                held[pid] = connection
+            assert set(held) == self.pids, (held, self.pids)
+            for pid in sorted(self.pids):
+                self._let_go(held.pop(pid))
+                for path in paths:
+                    since = len(self.lines)
+                    status, body = _get(self.base + path)
+                    assert 200 <= status < 300, f"{path}: {status}"
+                    problem = check(path, body) if check else None
+                    assert problem is None, f"{path} from worker {pid}: {problem}"
+                    served, _ = self.wait_for(rf"served-by <(\d+)> \d+ {re.escape(path)}$", since)
+                    assert served.group(1) == pid, f"{path}: answered by {served.group(1)}"
+                connection, again = self._hold()  # the one free worker: this one again
+                assert again == pid, f"held {again}, not {pid}"
+                held[pid] = connection
+        finally:
+            for connection in held.values():
+                self._let_go(connection)
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=60)
+        self.reader.join(timeout=60)
 
 
 def _journey_path(base: str) -> str:
@@ -192,7 +248,7 @@ def test_gunicorn_workers_all_start_on_a_fresh_database_and_answer(tmp_path: Pat
                 return "no map"
             return None
 
-        server.until_every_worker_answers(("/health", journey), check)
+        server.every_worker_answers(("/health", journey), check)
         assert "Traceback" not in server.text(), server.text()
         key = instance / "secret_key"
         assert key.exists() and key.stat().st_mode & 0o077 == 0
@@ -269,7 +325,7 @@ def test_an_edit_through_one_worker_is_what_every_worker_serves_next(tmp_path: P
         marker = f"Edited through one worker {time.time_ns()}"
 
         # Both workers have the page and its JSON twin cached.
-        server.until_every_worker_answers((journey, journey + ".json"))
+        server.every_worker_answers((journey, journey + ".json"))
 
         browser = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
@@ -296,7 +352,7 @@ def test_an_edit_through_one_worker_is_what_every_worker_serves_next(tmp_path: P
         def fresh(path: str, body: bytes) -> str | None:
             return None if marker.encode() in body else "stale: the edit is missing"
 
-        server.until_every_worker_answers((journey, journey + ".json"), fresh)
+        server.every_worker_answers((journey, journey + ".json"), fresh)
         assert "Traceback" not in server.text(), server.text()
     finally:
         server.stop()
