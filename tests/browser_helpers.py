@@ -138,19 +138,6 @@ class Requests:
             self.under_way.pop(request, None)
 
 
-@contextmanager
-def patient_expect(timeout_ms: float = 20_000) -> Iterator[None]:
-    """expect() waits up to `timeout_ms` inside the block (for steps that wait on a form
-    submit and a page load, on a busy machine), or longer if that was set already; after
-    it, whatever was set before comes back (a default set for the whole run stays)."""
-    before = expect._timeout  # set_options() has no getter; None is Playwright's 5 s
-    expect.set_options(timeout=max(timeout_ms, before or 5_000))
-    try:
-        yield
-    finally:
-        expect.set_options(timeout=before)
-
-
 def open_popup(page: Any, key: str) -> Any:
     """Open a feature's popup through the index; return the locator of its content."""
     page.evaluate(

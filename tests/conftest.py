@@ -229,11 +229,19 @@ def live_server(seeded_app: Flask) -> Iterator[LiveServer]:
         yield server
 
 
+# expect() waits up to this long for a state (Playwright's default is 5 s): on two cores
+# shared by parallel workers a form submit and a page load can take longer. It only
+# bounds how long a failing check waits; a passing one goes on as soon as it holds.
+EXPECT_TIMEOUT_MS = 20_000
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -14,7 +14,6 @@ from browser_helpers import (
     SCROLL_SETTLED,
     get_json,
     open_map_page,
-    patient_expect,
     watched_page,
 )
 from conftest import LiveServer, make_app, seed
@@ -37,14 +36,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     make_user(app, "mapper", "editor")
     with LiveServer(app) as live:
         yield live
-
-
-@pytest.fixture(autouse=True)
-def patient_expectations() -> Iterator[None]:
-    """Each step waits on a form submit and a page load: on a busy machine (two cores
-    shared by other test runs) Playwright's 5-second default is too tight."""
-    with patient_expect():
-        yield
 
 
 WORDS_BOX = """([selector, words]) => {

@@ -516,7 +516,7 @@ def test_export_import_export_keeps_every_korean_column_byte_for_byte(app, ed, t
 @pytest.mark.browser
 def test_an_editor_types_korean_in_chromium_and_sees_it_saved_or_refused(browser, tmp_path_factory):
     from auth_helpers import PASSWORD, make_user
-    from browser_helpers import patient_expect, watched_page
+    from browser_helpers import watched_page
     from conftest import LiveServer
     from playwright.sync_api import expect
 
@@ -526,7 +526,6 @@ def test_an_editor_types_korean_in_chromium_and_sees_it_saved_or_refused(browser
     with (
         LiveServer(app) as server,
         watched_page(browser, server.url) as (page, watch, _),
-        patient_expect(),  # each step waits on a submit and a page load
     ):
         page.goto(server.url + "/login")
         page.get_by_label("Name").fill("hangul")
