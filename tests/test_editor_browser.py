@@ -58,6 +58,9 @@ WORDS_BOX = """([selector, words]) => {
 
 def select_with_the_mouse(page: Any, words: str) -> None:
     """Press, drag and release the mouse over `words` in a passage, as a person does."""
+    # The passages come with the page the Show button loads: wait for them (a failure
+    # seen under load: the words were looked for before that page had arrived).
+    page.locator(".cite-passage", has_text=words).first.wait_for()
     page.evaluate(WORDS_BOX, [".cite-passage", words])  # scrolls it into view first
     page.evaluate(SCROLL_SETTLED)
     box = page.evaluate(WORDS_BOX, [".cite-passage", words])
