@@ -31,8 +31,6 @@ from playwright.sync_api import expect
 
 from app.seeding import SeedError
 
-pytestmark = pytest.mark.database
-
 PWNED = "() => typeof window.__pwned"
 OPEN_TOOLTIP = "(key) => { window.atlasMaps[0].features[key].openTooltip(); }"
 
@@ -146,14 +144,16 @@ def seeded_app(tmp_path: Path, seeds: Path) -> Flask:
     return app
 
 
-@pytest.fixture()
-def hostile_app(tmp_path: Path) -> Flask:
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """One hostile atlas for the module: the tests read it, none changes it."""
+    tmp_path: Path = tmp_path_factory.mktemp("hostile")
     seeds = copy_seeds(tmp_path / "seeds")
     add_hostile_text(seeds)
     return seeded_app(tmp_path, seeds)
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def hostile_server(hostile_app: Flask) -> Iterator[LiveServer]:
     with LiveServer(hostile_app) as server:
         yield server
@@ -182,6 +182,7 @@ def assert_nothing_ran(page: Any, watch: Any, dialogs: Any) -> None:
     watch.assert_clean()
 
 
+@pytest.mark.database
 def test_hostile_text_is_served_and_never_evaluated_by_jinja(hostile_app):
     client = hostile_app.test_client()
     journey = client.get("/journeys/roh-family.json").get_json()
@@ -354,6 +355,7 @@ def test_a_no_break_space_in_a_quote_reaches_the_popup_unchanged(browser, hostil
         assert_nothing_ran(page, watch, dialogs)
 
 
+@pytest.mark.database
 @pytest.mark.browser
 def test_a_10000_character_summary_does_not_break_the_page(browser, tmp_path):
     long_run = "x" * 10_000
@@ -385,6 +387,7 @@ def test_a_10000_character_summary_does_not_break_the_page(browser, tmp_path):
         assert_nothing_ran(page, watch, dialogs)
 
 
+@pytest.mark.database
 def test_a_nul_byte_in_the_seed_data_is_refused_naming_the_record(tmp_path):
     """No database text column (PostgreSQL's included) holds a NUL: the loader refuses it."""
     seeds = copy_seeds(tmp_path / "seeds")
