@@ -66,6 +66,12 @@ MAP_STATE = """() => {
     };
 }"""
 
+# The map has stopped moving: Folium's fitBounds pans the map after the map script set
+# its first view (a quarter-second animation that can outlast the page's load), so what
+# lies where in "the first view" is read once no pan or zoom is under way.
+MAP_STILL = """() => window.atlasMaps.every(({map}) =>
+    !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress))"""
+
 # Leaflet fades a closed popup out before removing it, so wait until only one is left.
 POPUP = ".leaflet-popup .leaflet-popup-content"
 
@@ -183,6 +189,7 @@ def open_map_page(page: Any, url: str, watch: PageWatch, *, outlines: bool = Tru
         pytest.fail(f"{url}: the map was not built; page errors: {watch.page_errors}")
     if outlines:
         page.wait_for_function(OUTLINES_LOADED)
+    page.wait_for_function(MAP_STILL)
 
 
 def map_state(page: Any) -> dict[str, Any]:

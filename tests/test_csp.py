@@ -436,10 +436,10 @@ def assert_no_violation(page: Any, watch: Any) -> None:
 
 
 @pytest.fixture()
-def csp_page(page_watch: Any) -> Any:
-    page, watch = page_watch
-    page.context.add_init_script(WATCH_CSP)
-    return page, watch
+def csp_page(shared_pages: Any) -> Any:
+    """A page whose every document records its policy violations (a kind of its own:
+    the recording script stays with the page's context)."""
+    return shared_pages.take("csp", init_script=WATCH_CSP)
 
 
 def open_page(page: Any, url: str) -> Any:

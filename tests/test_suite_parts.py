@@ -1,17 +1,19 @@
 """The suite's parts keep their promises (conftest.py): a test that writes to a database
 without the `database` mark fails, so the PostgreSQL part (only marked tests) misses no
-test whose outcome can depend on the engine; `--part` splits parallel from serial.
-
-Each check runs pytest on a small test file of its own, with the suite's conftest."""
+test whose outcome can depend on the engine; `--part` splits parallel from serial (each
+checked by running pytest on a small test file of its own, with the suite's conftest);
+and a page shared between browser tests is handed on as a new page would be."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import REPO
+from browser_helpers import ATLAS_READY
+from conftest import REPO, VIEWPORT
 
 TESTS = REPO / "tests"
 
@@ -152,3 +154,55 @@ def test_the_parts_split_the_tests_and_postgresql_takes_only_the_marked_ones(pro
         "test_builds_its_own_database_marked",
         "test_alone",
     }
+
+
+# ------------------------------------------------------------------ shared pages
+
+STATE = """() => ({
+    width: window.innerWidth,
+    height: window.innerHeight,
+    print: matchMedia("print").matches,
+    reducedMotion: matchMedia("(prefers-reduced-motion: reduce)").matches,
+    dark: matchMedia("(prefers-color-scheme: dark)").matches,
+    hovered: document.querySelectorAll(":hover").length,
+    fullscreen: !!document.fullscreenElement,
+    cookies: document.cookie,
+    classroom: document.documentElement.outerHTML.includes("classroom-on"),
+})"""
+
+
+def state_on_a_journey_page(page: Any, url: str) -> dict[str, Any]:
+    page.goto(url + "/journeys/roh-family")
+    page.wait_for_function(ATLAS_READY)
+    # Scrolling makes the browser look again at what lies under the mouse.
+    page.locator(".map-frame").scroll_into_view_if_needed()
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    return dict(page.evaluate(STATE), cookies_in_context=page.context.cookies())
+
+
+@pytest.mark.browser
+def test_a_shared_page_is_handed_on_as_a_new_page_would_be(browser, shared_pages, live_server):
+    page, watch = shared_pages.take("reset-check")
+    # Everything a test may leave behind: a setting cookie, a phone's viewport, print
+    # and reduced-motion media, the mouse on the page, full screen, a failed request.
+    # (Where the mouse was is not seen here; the first-view checks of test_browser.py
+    # failed when it was left on the page.)
+    page.goto(live_server.url + "/settings/classroom?on=1&next=/journeys/roh-family")
+    page.wait_for_function(ATLAS_READY)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.emulate_media(media="print", reduced_motion="reduce", color_scheme="dark")
+    page.mouse.move(0, 0)
+    page.evaluate("() => document.documentElement.requestFullscreen()")
+    page.goto(live_server.url + "/no-such-page")
+    assert watch.failed and page.context.cookies()
+
+    again, watch_again = shared_pages.take("reset-check")
+    assert again is page and watch_again is watch
+    assert watch.requests == watch.failed == [] and page.url == "about:blank"
+    fresh = browser.new_context(viewport=VIEWPORT)
+    try:
+        expected = state_on_a_journey_page(fresh.new_page(), live_server.url)
+    finally:
+        fresh.close()
+    assert state_on_a_journey_page(again, live_server.url) == expected
+    assert expected["cookies_in_context"] == [] and expected["hovered"] == 0
