@@ -38,6 +38,9 @@ PRECISIONS = ("point", "city", "region", "country", "river", "unknown")
 PROVENANCES = ("stated", "editorial")
 AREA_KINDS = ("natural_earth", "circle", "line", "none")
 ROUTES = ("known", "untold")
+# How a told leg is drawn when the sources tell its route only in part (migration 0008):
+# None, a schematic line; see app/maps/leg_paths.py.
+LEG_DRAWINGS = ("overland", "relocated")
 
 
 class DatasetRevision(Base):
@@ -186,6 +189,8 @@ class Leg(Base):
     from_place_id: Mapped[int] = mapped_column(ForeignKey("place.id"))
     to_place_id: Mapped[int] = mapped_column(ForeignKey("place.id"))
     route: Mapped[str] = mapped_column(String(20))
+    # An editorial drawing choice (LEG_DRAWINGS, migration 0008); None: a schematic line.
+    drawing: Mapped[str | None] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text)
     # Korean text (migration 0006); None = not translated yet, pages fall back to English.
     summary_ko: Mapped[str | None] = mapped_column(Text)

@@ -75,16 +75,21 @@ MAP_STILL = """() => window.atlasMaps.every(({map}) =>
 # Leaflet fades a closed popup out before removing it, so wait until only one is left.
 POPUP = ".leaflet-popup .leaflet-popup-content"
 
-# Points along the middle of a two-point line, nearest the midpoint first, after fitting
-# the map to the line (as a reader zooms in to it); each with whether a click there
-# would reach the line's own SVG path.
+# Points along the middle of a line's longest straight stretch (a schematic line has
+# one; a path drawn over land or an arc, several), nearest its midpoint first, after
+# fitting the map to the line (as a reader zooms in to it); each with whether a click
+# there would reach the line's own SVG path.
 LINE_POINTS = """(key) => {
     const entry = window.atlasMaps[0];
     const map = entry.map;
     const layer = entry.features[key];
     map.closePopup();
     map.fitBounds(layer.getBounds(), {padding: [60, 60], animate: false});
-    const [a, b] = layer.getLatLngs().map((ll) => map.latLngToContainerPoint(ll));
+    const all = layer.getLatLngs().map((ll) => map.latLngToContainerPoint(ll));
+    let a = all[0], b = all[1];
+    for (let i = 1; i + 1 < all.length; i++) {
+        if (all[i].distanceTo(all[i + 1]) > a.distanceTo(b)) { a = all[i]; b = all[i + 1]; }
+    }
     const box = map.getContainer().getBoundingClientRect();
     const length = Math.hypot(b.x - a.x, b.y - a.y);
     const points = [];

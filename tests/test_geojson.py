@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import SEEDS
+from shapely.geometry import LineString, Point
 from test_pages import JOURNEYS, Site, esc
 
 SEED_TEXTS = sorted(p.name for p in SEEDS.glob("*.txt"))
@@ -129,21 +130,35 @@ def test_a_journey_is_an_rfc_7946_feature_collection(site, slug):
 
 
 @pytest.mark.parametrize("slug", JOURNEYS)
-def test_legs_are_lines_between_their_anchors_or_null_when_the_route_is_untold(site, slug):
+def test_legs_are_schematic_lines_between_their_places_or_null_when_the_route_is_untold(site, slug):
+    """A leg runs from its start's anchor to its end's, except that an end at a river or
+    border band is where the leg meets the band (no crossing point); every drawn leg
+    says it is schematic."""
     journey = site.data(f"/journeys/{slug}.json")
-    anchors = {p["slug"]: p["anchor"] for p in journey["places"]}
+    places = {p["slug"]: p for p in journey["places"]}
     legs = features(geojson(site, slug), "leg")
     assert [f["properties"]["order"] for f in legs] == [leg["order"] for leg in journey["legs"]]
     for feature, leg in zip(legs, journey["legs"], strict=True):
-        start, end = anchors[leg["from"]], anchors[leg["to"]]
+        start, end = places[leg["from"]], places[leg["to"]]
         assert feature["properties"]["distance_km"] == leg["distance_km"]
-        if leg["route"] == "untold" or not (start and end):
+        if leg["route"] == "untold" or not (start["anchor"] and end["anchor"]):
             assert feature["geometry"] is None, f"untold leg {leg['order']} is drawn"
+            assert feature["properties"]["schematic"] is False
             continue
         geometry = feature["geometry"]
         assert geometry["type"] == "LineString"
-        assert geometry["coordinates"][0] == [start[1], start[0]]
-        assert geometry["coordinates"][-1] == [end[1], end[0]]
+        assert feature["properties"]["schematic"] is True
+        assert feature["properties"]["drawing"] == (leg["drawing"] or "line")
+        assert feature["properties"]["drawing_note"].startswith("Schematic")
+        for place, position in (
+            (start, geometry["coordinates"][0]),
+            (end, geometry["coordinates"][-1]),
+        ):
+            if place["area"]["kind"] == "line":
+                band = LineString(place["area"]["geometry"]["coordinates"])
+                assert band.distance(Point(position)) < 1e-3, (leg["order"], place["slug"])
+            else:
+                assert position == [place["anchor"][1], place["anchor"][0]]
 
 
 @pytest.mark.parametrize("slug", JOURNEYS)

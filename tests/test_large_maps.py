@@ -80,7 +80,7 @@ def test_the_map_document_holds_every_drawn_feature_as_plain_text(large_client):
     (route,) = document["routes"]
     assert len(route["stops"]) == len(data["stops"]) == 101
     told = [leg for leg in data["legs"] if leg["route"] == "known"]
-    assert [leg[4] for leg in route["legs"]] == [leg["order"] for leg in told]
+    assert [leg["order"] for leg in route["legs"]] == [leg["order"] for leg in told]
     assert sum(g["count"] for g in document["hazards"]) == len(data["hazards"]) == 1000
     # One group per place with hazards, at the place's anchor: no invented spot.
     anchors = {p["slug"]: p["anchor"] for p in data["places"]}

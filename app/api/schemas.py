@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..history.snapshot import CONTENT
-from ..models import AREA_KINDS, PRECISIONS, PROVENANCES, ROUTES
+from ..models import AREA_KINDS, LEG_DRAWINGS, PRECISIONS, PROVENANCES, ROUTES
 from ..vocabulary import (
     HAZARD_KINDS,
     JOURNEY_KINDS,
@@ -252,9 +252,15 @@ def _records() -> dict[str, Schema]:
                 "from_name": STRING,
                 "to_name": STRING,
                 "route": enum(ROUTES),
+                # The atlas's drawing choice; null: a schematic line (or not drawn).
+                "drawing": nullable(enum(LEG_DRAWINGS)),
+                # The country an over-land drawing goes through, as the sources say.
+                "through": nullable(STRING),
                 "precision": enum(PRECISIONS),
                 "approximate": BOOLEAN,
                 "summary": STRING,
+                # At least this far in a straight line: the shortest distance between
+                # the two places' areas, rounded down; null where they touch or untold.
                 "distance_km": KM,
                 "hazards": array(SLUG),
                 **citations,
@@ -313,8 +319,10 @@ def _records() -> dict[str, Schema]:
                 "url": PATH,
                 "countries": array(STRING),
                 "leg_count": COUNT,
+                # At least this far in straight lines: the legs' lower bounds, summed
+                # over the distance_leg_count legs that have one.
                 "distance_km": KM,
-                "distance_partial": BOOLEAN,
+                "distance_leg_count": COUNT,
                 "hazard_count": COUNT,
             }
         ),

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from ..auth import editor_required
 from ..extensions import db
-from ..models import ROUTES, Journey, Leg, Place
+from ..models import LEG_DRAWINGS, ROUTES, Journey, Leg, Place
 from ..transactions import locked
 from .blueprint import bp
 from .citations import CITE_FIELDS, cite_form_defaults, read_first_citation
@@ -47,10 +47,30 @@ FIELDS = [
             }
         ),
     ),
+    Field(
+        "drawing",
+        _l("Drawing (an editorial choice)"),
+        kind="choice",
+        required=False,
+        choices=fixed(
+            {
+                "overland": _l(
+                    "overland: told as overland through a country but not traced (a schematic"
+                    " path over land, labelled 'route through … not told')"
+                ),
+                "relocated": _l(
+                    "relocated: moved from one place to the other, how not told (a thin"
+                    " connector, not a path)"
+                ),
+            }
+        ),
+        help=_l("empty: a schematic straight line between the two places"),
+    ),
     Field("summary", _l("Summary"), kind="textarea"),
     korean("summary_ko", kind="textarea"),
 ]
 assert {value for value, _ in FIELDS[2].choices()} == set(ROUTES)  # type: ignore[misc]
+assert {value for value, _ in FIELDS[3].choices()} == set(LEG_DRAWINGS)  # type: ignore[misc]
 
 
 def _leg(leg_id: int) -> Leg:
@@ -88,6 +108,8 @@ def _values(session: Session) -> dict[str, Any]:
                     " from it cannot be drawn: its route is untold.",
                     place=place.name,
                 )
+    if values.get("drawing") and values.get("route") != "known":
+        errors["drawing"] = _("Only a told route is drawn: leave the drawing empty.")
     if errors:
         raise FormErrors(errors)
     return values

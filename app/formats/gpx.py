@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from ..maps.leg_paths import OVERLAND, leg_path
+from ..pages.geojson import leg_drawing_note
 from ..pages.records import Data
 from .collection import drawn_legs, located
 from .text import xml_text
@@ -104,6 +106,33 @@ def _point(parent: ET.Element, tag: str, place: Data) -> ET.Element:
     return _sub(parent, tag, lat=repr(float(lat)), lon=repr(float(lon)))
 
 
+# At most this many points of an over-land drawing between two places go into a route.
+SCHEMATIC_POINTS = 12
+
+
+def schematic_points(leg: Data, places: dict[str, Data]) -> list[tuple[float, float]]:
+    """The inner points of a leg drawn over land (app/maps/leg_paths.py), thinned: the
+    route then runs over land as the maps draw it. None for other drawings."""
+    drawn = leg_path(leg, places)
+    if drawn is None or drawn.style != OVERLAND:
+        return []
+    inner = drawn.points[1:-1]
+    step = max(1, -(-len(inner) // SCHEMATIC_POINTS))
+    return [(float(p[0]), float(p[1])) for p in inner[step // 2 :: step]]
+
+
+def _route_point(rte: ET.Element, place: Data, root: str, collection: Data) -> None:
+    rtept = _point(rte, "rtept", place)
+    _sub(rtept, "name", place["name"])
+    _sub(
+        rtept,
+        "desc",
+        point_note(place) + "\n" + quotes_text(place, root, root + collection["url"]),
+    )
+    _links(rtept, place, root)
+    _sub(rtept, "type", point_type(place))
+
+
 def gpx_document(collection: Data, root: str) -> str:
     gpx = ET.Element(
         "gpx",
@@ -152,6 +181,7 @@ def gpx_document(collection: Data, root: str) -> str:
             page_url = root + page["url"]
             lines = [
                 f"Leg {leg['order']}: {leg['label']}. {leg['summary']}\n"
+                f"{leg_drawing_note(leg)}\n"
                 + quotes_text(leg, root, f"{page_url}#leg-{leg['order']}", budget)
                 for leg in run
             ]
@@ -165,15 +195,13 @@ def gpx_document(collection: Data, root: str) -> str:
             _sub(route_link, "text", page["title"])
             _sub(rte, "number", n)
             _sub(rte, "type", page["kind"])
-            for place in [places[run[0]["from"]]] + [places[leg["to"]] for leg in run]:
-                rtept = _point(rte, "rtept", place)
-                _sub(rtept, "name", place["name"])
-                _sub(
-                    rtept,
-                    "desc",
-                    point_note(place) + "\n" + quotes_text(place, root, root + collection["url"]),
-                )
-                _links(rtept, place, root)
-                _sub(rtept, "type", point_type(place))
+            _route_point(rte, places[run[0]["from"]], root, collection)
+            for leg in run:
+                for lat, lon in schematic_points(leg, places):
+                    rtept = _sub(rte, "rtept", lat=repr(lat), lon=repr(lon))
+                    _sub(rtept, "name", f"Leg {leg['order']}: schematic point")
+                    _sub(rtept, "desc", leg_drawing_note(leg))
+                    _sub(rtept, "type", "schematic point (the atlas's drawing)")
+                _route_point(rte, places[leg["to"]], root, collection)
     ET.indent(gpx, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(gpx, encoding="unicode") + "\n"

@@ -19,7 +19,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from ..pages.geojson import place_geometry
+from ..maps.leg_paths import leg_path
+from ..pages.geojson import leg_drawing_note, place_geometry
 from ..pages.records import Data
 from ..vocabulary import HAZARD_KINDS
 from .collection import drawn_legs, located
@@ -212,17 +213,29 @@ def kml_document(collection: Data, root: str) -> str:
     several = len(collection["journeys"]) > 1
     for page in collection["journeys"]:
         for leg in drawn_legs(page):
-            start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
+            drawn = leg_path(leg, places)
+            assert drawn is not None  # drawn_legs: a told route between located places
+            distance = (
+                f"At least {leg['distance_km']:,.0f} km in a straight line (the shortest "
+                "distance between the two places' areas)."
+                if leg["distance_km"] is not None
+                else "No distance: the two places' areas touch or nearly touch."
+            )
+            words = f"<p><em>{html_text(drawn.label)}</em></p>" if drawn.label else ""
             _placemark(
                 legs_folder,
                 f"{page['slug']}-leg-{leg['order']}",
                 (f"{page['title']}: " if several else "") + f"Leg {leg['order']}: {leg['label']}",
                 leg_style(page["kind"], leg["approximate"]),
-                f"<p>{html_text(leg['summary'])}</p><p>About {leg['distance_km']} km between "
-                "representative points (geodesic); the line is schematic, not a surveyed path."
-                "</p>" + quotes_html(leg, root),
-                {"journey": page["slug"], "order": leg["order"], "precision": leg["precision"]},
-                {"type": "LineString", "coordinates": [start[::-1], end[::-1]]},
+                f"<p>{html_text(leg['summary'])}</p>{words}<p>{html_text(distance)} "
+                f"{html_text(leg_drawing_note(leg))}</p>" + quotes_html(leg, root),
+                {
+                    "journey": page["slug"],
+                    "order": leg["order"],
+                    "precision": leg["precision"],
+                    "drawing": f"schematic: {drawn.style}",
+                },
+                {"type": "LineString", "coordinates": [p[::-1] for p in drawn.points]},
             )
     for hazard in collection["hazards"]:
         place = located(hazard, places)

@@ -24,6 +24,8 @@ from ..escaping import map_text
 from ..vocabulary import HAZARD_KINDS
 from .data_layer import DataLayer, DataUrls, is_large, script_tag
 from .elements import BoundaryLayer, FeatureIndex, Legend
+from .leg_paths import LINE, OVERLAND, RELOCATED, LegPath, leg_label, leg_path, midpoint
+from .leg_paths import schematic_note as _schematic_note
 from .popups import render
 
 Data = dict[str, Any]
@@ -219,9 +221,16 @@ def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> fo
     )
 
 
-def _leg_distance(leg: Data) -> str:
+def leg_distance(leg: Data) -> str:
+    """The leg's distance as what it is: a lower bound between the places' areas."""
+    if leg["distance_km"] is None:
+        return str(_("No distance: the two places' areas touch or nearly touch"))
     return str(
-        _("≈ %(km)s km between representative points", km=format_decimal(round(leg["distance_km"])))
+        _(
+            "At least %(km)s km in a straight line (the shortest distance between the two"
+            " places' areas)",
+            km=format_decimal(round(leg["distance_km"]), format="#,##0"),
+        )
     )
 
 
@@ -230,11 +239,13 @@ def _leg_title(leg: Data) -> str:
 
 
 def leg_tooltip(leg: Data) -> str:
-    return f"{_leg_title(leg)} ({_leg_distance(leg)})"
+    words = leg_label(leg)
+    return f"{_leg_title(leg)} ({words})" if words else _leg_title(leg)
 
 
 def leg_popup(journey: Data, leg: Data, options: MapOptions) -> Markup:
     blocked = journey["kind"] == "direct-route"
+    words = leg_label(leg)
     return render(
         "popup.html",
         kind=_("Leg · %(journey)s", journey=journey["title"]),
@@ -242,37 +253,53 @@ def leg_popup(journey: Data, leg: Data, options: MapOptions) -> Markup:
         title_en=_fallback(leg, "label"),
         summary=leg["summary"],
         summary_en=_fallback(leg, "summary"),
-        facts=[_leg_distance(leg)] + ([_("The route defectors avoid")] if blocked else []),
-        approximate=_(
-            "Approximate: the ends are known only to their country, region or city; "
-            "the line joins representative points"
-        )
-        if leg["approximate"]
-        else None,
+        facts=([words[:1].upper() + words[1:]] if words else [])
+        + [leg_distance(leg)]
+        + ([_("The route defectors avoid")] if blocked else []),
+        approximate=schematic_note(leg),
         **_citation_context(leg, options),
     )
 
 
+def schematic_note(leg: Data) -> str:
+    return _schematic_note(leg.get("drawing") or LINE, leg.get("through"))
+
+
+LEG_WEIGHT = {LINE: 4, OVERLAND: 3, RELOCATED: 2}
+LEG_DASH = {LINE: "10 8", OVERLAND: "1 7", RELOCATED: "2 6"}
+
+
 def _leg_lines(
     journey: Data, leg: Data, color: str, places: dict[str, Data], options: MapOptions
-) -> tuple[folium.PolyLine, folium.PolyLine] | None:
-    """The drawn leg (dashed when approximate, with its arrow) and, under it, a wide
-    transparent solid line that takes clicks, so the gaps between dashes answer too."""
-    start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
-    if leg["route"] != "known" or not start or not end:
+) -> tuple[list[Any], folium.PolyLine] | None:
+    """The drawn leg (app/maps/leg_paths.py: a schematic line, an over-land path with a
+    soft corridor, or a thin relocation connector; its arrow and the words along it)
+    and, over it, a wide transparent line that takes clicks, so the gaps answer too."""
+    path = leg_path(leg, places)
+    if path is None:
         return None  # an untold route is not drawn: a line would claim a crossing
     blocked = journey["kind"] == "direct-route"
     popup = _popup(leg_popup(journey, leg, options))
+    drawn: list[Any] = []
+    if path.style == OVERLAND:
+        # A soft corridor: somewhere through here, not this line.
+        drawn.append(
+            folium.PolyLine(path.points, color=color, weight=16, opacity=0.16, interactive=False)
+        )
+    dashed = path.style != LINE or leg["approximate"]
     line = folium.PolyLine(
-        [start, end],
+        path.points,
         color=color,
-        weight=4 if not blocked else 3,
+        weight=3 if blocked else LEG_WEIGHT[path.style],
         opacity=0.9,
-        dash_array=("2 8" if blocked else "10 8") if leg["approximate"] else None,
+        dash_array=("2 8" if blocked else LEG_DASH[path.style]) if dashed else None,
+        line_cap="round",
         interactive=False,
+        class_name=f"atlas-leg atlas-leg-{path.style}",
     )
+    drawn.append(line)
     hit = folium.PolyLine(
-        [start, end],
+        path.points,
         color=color,
         weight=18,
         opacity=0,
@@ -286,7 +313,25 @@ def _leg_lines(
         offset=6,
         attributes={"fill": color, "font-size": "18"},
     ).add_to(line)
-    return line, hit
+    if path.label:
+        drawn.append(_leg_label_marker(path))
+    return drawn, hit
+
+
+def _leg_label_marker(path: LegPath) -> folium.Marker:
+    """The words along a leg ("route through China not told"), at its middle."""
+    assert path.label is not None
+    return folium.Marker(
+        midpoint(path.points),
+        icon=folium.DivIcon(
+            html=render("leg_label.html", text=path.label, style=path.style),
+            icon_size=(150, 36),
+            icon_anchor=(75, -4),
+            class_name="atlas-divicon atlas-leg-label-icon",
+        ),
+        interactive=False,
+        keyboard=False,
+    )
 
 
 def hazard_popup(hazard: Data, options: MapOptions) -> Markup:
@@ -491,8 +536,9 @@ def _folium_features(
         for leg in journey["legs"]:
             lines = _leg_lines(journey, leg, color, by_slug, options)
             if lines is not None:
-                line, hit = lines
-                line.add_to(group)
+                drawn, hit = lines
+                for layer in drawn:
+                    layer.add_to(group)
                 hit.add_to(group)
                 key = (
                     f"leg-{leg['order']}"

@@ -27,6 +27,7 @@ from .journey_map import (
     stop_popup,
     stop_title,
 )
+from .leg_paths import leg_path, midpoint
 from .popups import render
 
 Data = dict[str, Any]
@@ -74,17 +75,19 @@ def map_document(
                     )
             legs = []
             for leg in journey["legs"]:
-                start, end = by_slug[leg["from"]]["anchor"], by_slug[leg["to"]]["anchor"]
-                if leg["route"] != "known" or not start or not end:
+                path = leg_path(leg, by_slug)
+                if path is None:
                     continue  # an untold route is not drawn: a line would claim a crossing
                 legs.append(
-                    [
-                        *_round(start),
-                        *_round(end),
-                        leg["order"],
-                        int(leg["approximate"]),
-                        leg_tooltip(leg),
-                    ]
+                    {
+                        "path": [_round(p) for p in path.points],
+                        "order": leg["order"],
+                        "approximate": int(leg["approximate"]),
+                        "style": path.style,
+                        "label": path.label,
+                        "labelAt": _round(midpoint(path.points)),
+                        "tooltip": leg_tooltip(leg),
+                    }
                 )
             routes.append(
                 {
@@ -150,7 +153,7 @@ def popup_html(
                     return None
                 return stop_popup(stop, by_slug[stop["place"]], options)
             leg = next((x for x in journey["legs"] if x["order"] == int(number)), None)
-            if leg is None or leg["route"] != "known" or leg["distance_km"] is None:
+            if leg is None or leg_path(leg, by_slug) is None:
                 return None  # an untold route is not drawn: no popup either
             return leg_popup(journey, leg, options)
         place = by_slug.get(ident)

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..geo import circle_ring
+from .leg_paths import LINE, OVERLAND, LegPath, leg_path, midpoint
 
 Data = dict[str, Any]
 WIDTH = 800.0
@@ -92,6 +93,28 @@ def _area(place: Data, frame: _Frame) -> str:
     return ""
 
 
+def _leg(leg: Data, drawn: LegPath, frame: _Frame) -> str:
+    """A leg as app/maps/leg_paths.py draws it, with its words along it."""
+    d = frame.path([[lon, lat] for lat, lon in drawn.points], False)
+    style = {LINE: " dashed" if leg["approximate"] else "", OVERLAND: " overland"}.get(
+        drawn.style, " relocated"
+    )
+    parts = []
+    if drawn.style == OVERLAND:
+        parts.append(f'<path class="corridor" d="{d}"/>')
+    parts.append(
+        f'<path class="leg{style}" d="{d}" marker-end="url(#arrow)">'
+        f"<title>{escape(leg['label'])}</title></path>"
+    )
+    if drawn.label:
+        lat, lon = midpoint(drawn.points)
+        x, y = frame.xy(lon, lat)
+        parts.append(
+            f'<text class="leg-label" x="{x:.1f}" y="{y + 18:.1f}">{escape(drawn.label)}</text>'
+        )
+    return "".join(parts)
+
+
 def journey_svg(page: Data, countries_path: str) -> Markup:
     """The SVG for a journey page's data (see app.pages.builders.journey_page)."""
     places = {p["slug"]: p for p in page["places"]}
@@ -113,15 +136,10 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
         if place["approximate"]:
             out.append(_area(place, frame))
     for leg in page["legs"]:
-        start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
-        if leg["route"] != "known" or not start or not end:
+        drawn = leg_path(leg, places)
+        if drawn is None:
             continue
-        (x1, y1), (x2, y2) = frame.xy(start[1], start[0]), frame.xy(end[1], end[0])
-        dashed = " dashed" if leg["approximate"] else ""
-        out.append(
-            f'<line class="leg{dashed}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
-            f'y2="{y2:.1f}" marker-end="url(#arrow)"><title>{escape(leg["label"])}</title></line>'
-        )
+        out.append(_leg(leg, drawn, frame))
     for stop in page["stops"]:
         anchor = places[stop["place"]]["anchor"]
         if anchor:

@@ -1,6 +1,7 @@
 """A journey as an RFC 7946 FeatureCollection, built from the journey page's own data.
 
-Legs are LineStrings (or null geometry where the sources do not tell the route);
+Legs are LineStrings as every map draws them (app/maps/leg_paths.py; schematic, say
+their properties), or null geometry where the sources do not tell the route;
 stops and hazards are Points where the sources give a point, otherwise the area
 of their place (Polygon/MultiPolygon for countries and circles, LineString for
 rivers and borders).
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..geo import circle_ring
+from ..maps.leg_paths import LINE, leg_path, schematic_note
 from .records import Data
 
 
@@ -65,15 +67,19 @@ def hazard_feature(hazard: Data, places: dict[str, Data], order: int, absolute: 
     }
 
 
+def leg_drawing_note(leg: Data) -> str:
+    return schematic_note(leg.get("drawing") or LINE, leg.get("through"))
+
+
 def journey_geojson(page: Data, absolute: str = "") -> Data:
     """`absolute` is prefixed to citation links (the site's root URL, without a slash)."""
     places = {p["slug"]: p for p in page["places"]}
     features: list[Data] = []
     for leg in page["legs"]:
-        start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
+        drawn = leg_path(leg, places)
         geometry = (
-            {"type": "LineString", "coordinates": [_lonlat(start), _lonlat(end)]}
-            if leg["route"] == "known" and start and end
+            {"type": "LineString", "coordinates": [_lonlat(p) for p in drawn.points]}
+            if drawn is not None
             else None
         )
         features.append(
@@ -90,6 +96,15 @@ def journey_geojson(page: Data, absolute: str = "") -> Data:
                     "from": leg["from_name"],
                     "to": leg["to_name"],
                     "route": leg["route"],
+                    # Every drawn leg is the atlas's drawing, never a traced route.
+                    "schematic": drawn is not None,
+                    "drawing": drawn.style if drawn is not None else None,
+                    "drawing_note": leg_drawing_note(leg) if drawn is not None else None,
+                    "label": drawn.label if drawn is not None else None,
+                    "distance_note": "at least this far in a straight line: the shortest"
+                    " distance between the two places' areas, rounded down (a lower bound)"
+                    if leg["distance_km"] is not None
+                    else None,
                     "summary": leg["summary"],
                     "source_count": leg["source_count"],
                     "citations": _citations(leg, absolute),

@@ -14,7 +14,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 
-from ..geo import geodesic_km, round_km
+from ..geo import AreaKey, areas_lower_bound_km, round_km
 from ..i18n.content import joined, translated
 from ..models import Citation, Discrepancy, Hazard, Journey, Leg, Place, Source
 from ..vocabulary import (
@@ -116,12 +116,32 @@ def leg_labels(leg: Leg) -> tuple[str, str | None]:
     )
 
 
+def area_key(place: Place) -> AreaKey:
+    """The area the atlas draws for the place, as app/geo.py takes it."""
+    point = anchor(place)
+    return (
+        place.area_kind,
+        place.area_geojson,
+        place.circle_km,
+        tuple(point) if point is not None else None,
+    )
+
+
 def leg_distance_km(leg: Leg) -> float | None:
-    """Geodesic distance between the two ends' representative points; none if untold."""
-    a, b = anchor(leg.from_place), anchor(leg.to_place)
-    if leg.route != "known" or a is None or b is None:
+    """At least this many km in a straight line: the shortest distance between the two
+    places' areas (not the points chosen inside them), rounded down. None for an untold
+    route, an end with no location, or areas that touch (nothing worth saying)."""
+    if leg.route != "known":
         return None
-    return geodesic_km(a, b)
+    return areas_lower_bound_km(area_key(leg.from_place), area_key(leg.to_place))
+
+
+def leg_through(leg: Leg) -> str | None:
+    """The country a leg drawn over land goes through, as the sources tell it: the
+    country of its start (or, for a start on a border, of its end)."""
+    if leg.drawing != "overland":
+        return None
+    return country_of(leg.from_place) or country_of(leg.to_place)
 
 
 def leg_precision(leg: Leg) -> str:
@@ -145,9 +165,13 @@ def leg_data(leg: Leg) -> Data:
         "from": leg.from_place.slug,
         "to": leg.to_place.slug,
         "route": leg.route,
+        # The atlas's drawing choice (app/maps/leg_paths.py): None, a schematic line.
+        "drawing": leg.drawing if leg.route == "known" else None,
+        "through": leg_through(leg),
         "precision": precision,
         "approximate": precision != "point",
-        "distance_km": round_km(leg_distance_km(leg)),
+        # A lower bound (see leg_distance_km), or None.
+        "distance_km": leg_distance_km(leg),
         "hazards": [h.slug for h in leg.hazards],
         **citations_data(leg.citations),
     }
@@ -266,8 +290,7 @@ def discrepancy_data(disc: Discrepancy) -> Data:
 
 def journey_summary(journey: Journey) -> Data:
     """What the atlas home lists for every journey: who, outcome, countries, distance."""
-    distances = [leg_distance_km(leg) for leg in journey.legs]
-    known = [d for d in distances if d is not None]
+    known = [d for d in (leg_distance_km(leg) for leg in journey.legs) if d is not None]
     countries: list[str] = []
     for leg in journey.legs:
         for place in (leg.from_place, leg.to_place):
@@ -288,9 +311,10 @@ def journey_summary(journey: Journey) -> Data:
         "url": url_for("journeys.show", slug=journey.slug),
         "countries": countries,
         "leg_count": len(journey.legs),
+        # At least this far in straight lines: the legs' lower bounds, summed over the
+        # `distance_leg_count` legs that have one.
         "distance_km": round_km(sum(known)) if known else None,
-        # True when some legs' routes are untold, so the total is a lower bound.
-        "distance_partial": bool(known) and len(known) < len(distances),
+        "distance_leg_count": len(known),
         "hazard_count": len(journey.hazards),
     }
 

@@ -114,18 +114,13 @@ def slide_deck(journey: Data) -> Data:
         }
     ]
 
-    ratio = None
-    if direct and journey["distance_km"] and direct["distance_km"]:
-        times = journey["distance_km"] / direct["distance_km"]
-        ratio = round(times) if times > 2 else None
     slides.append(
         {
             "kind": "overview",
             "heading": _("The whole route") if journey["legs"] else _("Where it happened"),
             "distance_km": journey["distance_km"],
-            "distance_partial": journey["distance_partial"],
+            "distance_leg_count": journey["distance_leg_count"],
             "direct_route": direct,
-            "ratio": ratio,
             "countries": journey["countries"],
             "leg_count": journey["leg_count"],
             "told_leg_count": sum(1 for leg in journey["legs"] if leg["route"] == "known"),
@@ -168,6 +163,7 @@ def slide_deck(journey: Data) -> Data:
                 "route": leg["route"],
                 "approximate": leg["approximate"],
                 "distance_km": leg["distance_km"],
+                "drawing": leg["drawing"],
                 "anchors": [places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]],
                 "hazards": [_hazard(h) for h in shown],
                 "quotes": [_quote(c) for c in leg["citations"]],

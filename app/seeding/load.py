@@ -338,6 +338,7 @@ class _Writer:
                     from_place_id=self.places[leg.from_place].id,
                     to_place_id=self.places[leg.to_place].id,
                     route=leg.route,
+                    drawing=leg.drawing,
                     summary=leg.summary,
                     summary_ko=leg.summary_ko,
                 )

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from ..models import AREA_KINDS, PRECISIONS, PROVENANCES, ROUTES
+from ..models import AREA_KINDS, LEG_DRAWINGS, PRECISIONS, PROVENANCES, ROUTES
 from ..vocabulary import HAZARD_KINDS, JOURNEY_KINDS, OUTCOMES, PLACE_KINDS, SENSITIVITY_TAGS
 from .korean import EMPTY, NO_HANGUL, NUL, korean_problem
 
@@ -70,6 +70,8 @@ class LegSpec:
     summary: str
     citations: list[CitationSpec]
     summary_ko: str | None = None
+    # An editorial drawing choice (models.LEG_DRAWINGS); None: a schematic line.
+    drawing: str | None = None
 
 
 @dataclass
@@ -191,6 +193,19 @@ class _Record:
         if value and value not in allowed:
             self.problem(f"field '{name}' is {value!r}; allowed: {', '.join(allowed)}")
         return value
+
+    def drawing(self) -> str | None:
+        """A leg's optional `drawing:` (models.LEG_DRAWINGS), only on a told route."""
+        value = self.data.get("drawing")
+        if value is None:
+            return None
+        if value not in LEG_DRAWINGS:
+            self.problem(f"field 'drawing' is {value!r}; allowed: {', '.join(LEG_DRAWINGS)}")
+            return None
+        if self.data.get("route") != "known":
+            self.problem("field 'drawing' needs route: known (an untold route is not drawn)")
+            return None
+        return str(value)
 
     def items(self, name: str, *, required: bool = False) -> list[Any]:
         value = self.data.get(name)
@@ -346,6 +361,7 @@ def _parse_journeys(items: list[Any], fname: str, problems: list[str]) -> list[J
                     summary=lrec.req("summary"),
                     citations=lrec.citations(),
                     summary_ko=lrec.korean("summary_ko"),
+                    drawing=lrec.drawing(),
                 )
             )
         out.append(

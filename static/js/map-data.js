@@ -73,14 +73,36 @@
     data.routes.forEach(function (route, n) {
       var group = spec.routes[n], prefix = config.prefixes[n];
       route.legs.forEach(function (leg) {
-        var line = L.polyline([[leg[0], leg[1]], [leg[2], leg[3]]], {
-          renderer: renderer, color: route.color, weight: route.blocked ? 3 : 4, opacity: 0.9,
-          dashArray: leg[5] ? (route.blocked ? "2 8" : "10 8") : null
+        // app/maps/leg_paths.py: a schematic line, an over-land path (with a soft
+        // corridor) or a thin relocation connector, with its words at the middle.
+        var dashes = { line: "10 8", overland: "1 7", relocated: "2 6" };
+        var weights = { line: 4, overland: 3, relocated: 2 };
+        if (leg.style === "overland") {
+          L.polyline(leg.path, {
+            renderer: renderer, color: route.color, weight: 16, opacity: 0.16, interactive: false
+          }).addTo(group);
+        }
+        var dashed = leg.style !== "line" || leg.approximate;
+        var line = L.polyline(leg.path, {
+          renderer: renderer, color: route.color, weight: route.blocked ? 3 : weights[leg.style],
+          opacity: 0.9, lineCap: "round",
+          dashArray: dashed ? (route.blocked ? "2 8" : dashes[leg.style]) : null
         });
-        tooltip(line, leg[6]);
-        remotePopup(line, config, "leg", route.slug + ":" + leg[4]);
+        tooltip(line, leg.tooltip);
+        remotePopup(line, config, "leg", route.slug + ":" + leg.order);
         line.addTo(group);
-        features[prefix + "leg-" + leg[4]] = line;
+        if (leg.label) {
+          var words = textElement("span", leg.label);
+          words.className = "atlas-leg-label atlas-leg-label-" + leg.style;
+          L.marker(leg.labelAt, {
+            interactive: false, keyboard: false,
+            icon: L.divIcon({
+              html: words, className: "atlas-divicon atlas-leg-label-icon",
+              iconSize: [150, 36], iconAnchor: [75, -4]
+            })
+          }).addTo(group);
+        }
+        features[prefix + "leg-" + leg.order] = line;
       });
       route.stops.forEach(function (stop) {
         var marker = L.circleMarker([stop[0], stop[1]], {
