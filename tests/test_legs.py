@@ -79,7 +79,7 @@ def test_the_china_leg_as_downloaded_runs_over_land_and_says_it_is_schematic(cli
     assert len(points) > 2
     assert over_land(points) >= 0.99
     # The straight line it replaces crossed the Yellow Sea and the East China Sea.
-    assert over_land([points[0], points[-1]]) < 0.8
+    assert over_land([points[0], points[-1]]) < 0.9
     properties = leg["properties"]
     assert properties["schematic"] is True and properties["drawing"] == "overland"
     assert properties["label"] == "route through China not told"
@@ -122,7 +122,9 @@ def test_kml_and_gpx_draw_the_same_overland_leg_and_call_it_schematic(client):
         [float(x) for x in c.split(",")]
         for c in mark.findtext(".//k:coordinates", namespaces=ns).split()
     ]
-    assert coords == pytest.approx(path)
+    assert len(coords) == len(path)
+    for got, drawn in zip(coords, path, strict=True):
+        assert got[:2] == pytest.approx(drawn)
     description = mark.findtext("k:description", namespaces=ns)
     assert "route through China not told" in description and "Schematic" in description
     gpx = client.get("/journeys/roh-family.gpx").get_data(as_text=True)
@@ -146,11 +148,10 @@ def test_the_leg_popups_say_schematic_and_give_only_lower_bounds(client, lang):
     overland, relocated = LABELS[lang]
     assert overland in page and relocated in page
     if lang == "en":
-        assert "the sources say only &amp;#8220;through China&amp;#8221;" in page or (
-            "“through China”" in page
-        )
+        assert "the sources say only “through China”, not where" in page
         assert "between representative points" not in page
-        assert "At least 2," in page  # China near the border → Vietnam, in the popup
+        # China near the border → Vietnam, in the leg's popup (escaped for Folium).
+        assert re.search(r"At least [\d,]+ km in a straight line \(the shortest", page)
 
 
 # ---------------------------------------------------------------- in the browser

@@ -270,7 +270,12 @@ LEG_DASH = {LINE: "10 8", OVERLAND: "1 7", RELOCATED: "2 6"}
 
 
 def _leg_lines(
-    journey: Data, leg: Data, color: str, places: dict[str, Data], options: MapOptions
+    journey: Data,
+    leg: Data,
+    color: str,
+    places: dict[str, Data],
+    options: MapOptions,
+    labelled: list[tuple[str, list[float]]] | None = None,
 ) -> tuple[list[Any], folium.PolyLine] | None:
     """The drawn leg (app/maps/leg_paths.py: a schematic line, an over-land path with a
     soft corridor, or a thin relocation connector; its arrow and the words along it)
@@ -313,9 +318,26 @@ def _leg_lines(
         offset=6,
         attributes={"fill": color, "font-size": "18"},
     ).add_to(line)
-    if path.label:
+    if path.label and not _labelled_near(labelled, path):
         drawn.append(_leg_label_marker(path))
     return drawn, hit
+
+
+# Two journeys' legs with the same words whose middles lie this close (degrees) share
+# one label on the map (the home map's two relocations to South Korea, say).
+LABEL_NEAR_DEG = 3.0
+
+
+def _labelled_near(labelled: list[tuple[str, list[float]]] | None, path: LegPath) -> bool:
+    """Whether these words already stand near this leg's middle (and note them if not)."""
+    if labelled is None or path.label is None:
+        return False
+    middle = midpoint(path.points)
+    for words, at in labelled:
+        if words == path.label and math.dist(at, middle) < LABEL_NEAR_DEG:
+            return True
+    labelled.append((path.label, middle))
+    return False
 
 
 def _leg_label_marker(path: LegPath) -> folium.Marker:
@@ -523,6 +545,7 @@ def _folium_features(
     areas.add_to(fmap)
 
     points: list[list[float]] = []
+    labelled: list[tuple[str, list[float]]] = []
     for n, journey in enumerate(journeys):
         color = JOURNEY_COLORS[n % len(JOURNEY_COLORS)] if len(journeys) > 1 else "#c0392b"
         if journey["kind"] == "direct-route":
@@ -534,7 +557,7 @@ def _folium_features(
         )
         group = folium.FeatureGroup(name=map_text(name), show=True)
         for leg in journey["legs"]:
-            lines = _leg_lines(journey, leg, color, by_slug, options)
+            lines = _leg_lines(journey, leg, color, by_slug, options, labelled)
             if lines is not None:
                 drawn, hit = lines
                 for layer in drawn:

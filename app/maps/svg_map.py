@@ -136,10 +136,10 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
         if place["approximate"]:
             out.append(_area(place, frame))
     for leg in page["legs"]:
-        drawn = leg_path(leg, places)
-        if drawn is None:
+        path = leg_path(leg, places)
+        if path is None:
             continue
-        out.append(_leg(leg, drawn, frame))
+        out.append(_leg(leg, path, frame))
     for stop in page["stops"]:
         anchor = places[stop["place"]]["anchor"]
         if anchor:
