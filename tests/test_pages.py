@@ -356,7 +356,7 @@ def test_the_journey_page_says_what_its_distances_are(site, slug):
     journey = site.data(f"/journeys/{slug}.json")
     document = site.page(f"/journeys/{slug}")
     shown = squash(document.text)
-    assert "times the direct" not in shown and "representative points" not in shown
+    assert "times the direct" not in shown and "between representative points" not in shown
     for number in re.findall(r"[\d,]+\s*km", shown):
         before = shown[: shown.index(number)][-12:]
         assert "at least" in before.lower(), (number, before)
@@ -547,9 +547,9 @@ def test_the_home_page_lists_every_journey_with_who_outcome_countries_and_distan
         cells = [squash(cell.text) for cell in row.find_all("td")]
         assert any(in_order(cell, journey["countries"]) for cell in cells), cells
         if journey["distance_km"] is None:
-            assert "not told" in text
+            assert "no distance" in text
         else:
-            assert re.search(km(journey["distance_km"]), text), text
+            assert re.search("at least " + km(journey["distance_km"]), text), text
 
 
 def test_the_home_page_lists_every_source(site):
