@@ -34,7 +34,7 @@ def test_every_journey_has_a_handout_with_a_static_svg_map(client, slug):
     journey = client.get(f"/journeys/{slug}.json").get_json()
     drawn = [leg for leg in journey["legs"] if leg["route"] == "known"]
     located = [s for s in journey["stops"] if place_anchor(journey, s["place"])]
-    assert svg.group().count('<line class="leg') == len(drawn)
+    assert svg.group().count('<path class="leg') == len(drawn)
     assert svg.group().count('<g class="stop">') == len(located)
     # The only script is the Print button's; the map needs none.
     scripts = re.findall(r"<script[^>]*>", html)
