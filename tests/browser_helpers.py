@@ -75,8 +75,8 @@ MAP_STILL = """() => window.atlasMaps.every(({map}) =>
 # Leaflet fades a closed popup out before removing it, so wait until only one is left.
 POPUP = ".leaflet-popup .leaflet-popup-content"
 
-# Points along the middle of a line's longest straight stretch (a schematic line has
-# one; a path drawn over land or an arc, several), nearest its midpoint first, after
+# Points along the middle third of a line (by length along it: a schematic line is one
+# straight stretch, a path drawn over land several), nearest its midpoint first, after
 # fitting the map to the line (as a reader zooms in to it); each with whether a click
 # there would reach the line's own SVG path.
 LINE_POINTS = """(key) => {
@@ -86,17 +86,24 @@ LINE_POINTS = """(key) => {
     map.closePopup();
     map.fitBounds(layer.getBounds(), {padding: [60, 60], animate: false});
     const all = layer.getLatLngs().map((ll) => map.latLngToContainerPoint(ll));
-    let a = all[0], b = all[1];
-    for (let i = 1; i + 1 < all.length; i++) {
-        if (all[i].distanceTo(all[i + 1]) > a.distanceTo(b)) { a = all[i]; b = all[i + 1]; }
-    }
+    const lengths = all.slice(1).map((p, i) => p.distanceTo(all[i]));
+    const length = lengths.reduce((a, b) => a + b, 0);
+    const at = (s) => {  // the point `s` pixels along the line
+        for (let i = 0; i < lengths.length; i++) {
+            if (s <= lengths[i] || i === lengths.length - 1) {
+                const t = lengths[i] ? Math.min(1, s / lengths[i]) : 0;
+                return [all[i].x + (all[i + 1].x - all[i].x) * t,
+                        all[i].y + (all[i + 1].y - all[i].y) * t];
+            }
+            s -= lengths[i];
+        }
+    };
     const box = map.getContainer().getBoundingClientRect();
-    const length = Math.hypot(b.x - a.x, b.y - a.y);
     const points = [];
     for (let px = -length / 6; px <= length / 6; px += 1) {
-        const t = 0.5 + px / length;
-        const x = box.left + a.x + (b.x - a.x) * t;
-        const y = box.top + a.y + (b.y - a.y) * t;
+        const [lx, ly] = at(length / 2 + px);
+        const x = box.left + lx;
+        const y = box.top + ly;
         const element = document.elementFromPoint(x, y);
         // A stop or hazard symbol drawn over the line answers for itself.
         const covered = Boolean(element && element.closest(".leaflet-marker-icon"));
