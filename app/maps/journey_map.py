@@ -265,8 +265,8 @@ def schematic_note(leg: Data) -> str:
     return _schematic_note(leg.get("drawing") or LINE, leg.get("through"))
 
 
-LEG_WEIGHT = {LINE: 4, OVERLAND: 3, RELOCATED: 2}
-LEG_DASH = {LINE: "10 8", OVERLAND: "1 7", RELOCATED: "2 6"}
+LEG_WEIGHT = {LINE: 4, OVERLAND: 4, RELOCATED: 2}
+LEG_DASH = {LINE: "10 8", OVERLAND: "1 8", RELOCATED: "2 6"}
 
 
 def _leg_lines(

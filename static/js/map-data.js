@@ -75,8 +75,8 @@
       route.legs.forEach(function (leg) {
         // app/maps/leg_paths.py: a schematic line, an over-land path (with a soft
         // corridor) or a thin relocation connector, with its words at the middle.
-        var dashes = { line: "10 8", overland: "1 7", relocated: "2 6" };
-        var weights = { line: 4, overland: 3, relocated: 2 };
+        var dashes = { line: "10 8", overland: "1 8", relocated: "2 6" };
+        var weights = { line: 4, overland: 4, relocated: 2 };
         if (leg.style === "overland") {
           L.polyline(leg.path, {
             renderer: renderer, color: route.color, weight: 16, opacity: 0.16, interactive: false
