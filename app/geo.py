@@ -103,5 +103,13 @@ def lower_bound_km(km: float) -> float | None:
     km *= 0.97
     if km < MIN_SHOWN_KM:
         return None
+    return round_down(km)
+
+
+def round_down(km: float) -> float:
+    """Rounded down to two significant figures (a sum of lower bounds, too, should not
+    look more precise than its parts)."""
+    if km <= 0:
+        return 0.0
     unit = 10 ** max(0, math.floor(math.log10(km)) - 1)
     return float(math.floor(km / unit) * unit)

@@ -14,7 +14,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 
-from ..geo import AreaKey, areas_lower_bound_km, round_km
+from ..geo import AreaKey, areas_lower_bound_km, round_down
 from ..i18n.content import joined, translated
 from ..models import Citation, Discrepancy, Hazard, Journey, Leg, Place, Source
 from ..vocabulary import (
@@ -312,8 +312,8 @@ def journey_summary(journey: Journey) -> Data:
         "countries": countries,
         "leg_count": len(journey.legs),
         # At least this far in straight lines: the legs' lower bounds, summed over the
-        # `distance_leg_count` legs that have one.
-        "distance_km": round_km(sum(known)) if known else None,
+        # `distance_leg_count` legs that have one (rounded down like each of them).
+        "distance_km": round_down(sum(known)) if known else None,
         "distance_leg_count": len(known),
         "hazard_count": len(journey.hazards),
     }
