@@ -383,6 +383,34 @@ def test_a_leg_is_edited_through_its_form(app, ed, three_legs):
         )
 
 
+def test_a_legs_drawing_is_chosen_in_its_form_and_only_for_a_told_route(app, ed, three_legs):
+    """The editorial drawing (app/maps/leg_paths.py): 'overland' or 'relocated', saved
+    with the leg; refused on an untold route, which is not drawn at all."""
+    leg_id, _, _ = legs_of(app, three_legs)[0]
+    path = f"/edit/legs/{leg_id}"
+    with app.app_context():
+        leg = db.session.get(Leg, leg_id)
+        assert leg is not None
+        form = {
+            "from_place_id": str(leg.from_place_id),
+            "to_place_id": str(leg.to_place_id),
+            "route": "known",
+            "drawing": "overland",
+            "summary": "They went on through the country.",
+        }
+    assert 'value="overland"' in ed.get(path).get_data(as_text=True)
+    assert ed.post(path, {**form, "lock_version": ed.version(path)}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Leg, leg_id).drawing == "overland"  # type: ignore[union-attr]
+    refused = ed.post(path, {**form, "route": "untold", "lock_version": ed.version(path)})
+    assert refused.status_code == 422
+    assert "Only a told route is drawn" in text_of(refused)
+    cleared = ed.post(path, {**form, "drawing": "", "lock_version": ed.version(path)})
+    assert cleared.status_code == 303
+    with app.app_context():
+        assert db.session.get(Leg, leg_id).drawing is None  # type: ignore[union-attr]
+
+
 def test_passages_of_a_new_source_are_numbered_like_the_seeded_ones(app):
     with app.app_context():
         for source in db.session.scalars(select(Source)):
