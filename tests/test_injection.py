@@ -1006,7 +1006,8 @@ def popup_expectations(atlas: Atlas, journey: str, data: dict[str, Any]) -> dict
             label,
             atlas.typed(record, "summary"),
             atlas.quotes[record],
-            label + " (",
+            # Then, for a leg drawn over land or a relocation, its words in brackets.
+            label,
             None,
         )
     for stop in data["stops"]:
