@@ -151,6 +151,42 @@ def test_people_are_named_the_same_way_in_every_korean_text():
         assert other not in everything, other
 
 
+# Korean that said more than its English (issue 13): "starve" is not "starve to death",
+# "sex trafficking" is not prostitution, "little girls" are not "little daughters".
+SAYS_MORE = {
+    "굶어 죽": "starve to death, where the English says starve",
+    "성매매": "prostitution, where the English says sex trafficking",
+    "딸": "daughters, where the English says girls",
+    "끌려": "dragged away, where the English says taken",
+}
+
+
+def test_korean_says_no_more_than_the_english():
+    for kind, records in yaml_records().items():
+        for key, data in records:
+            for korean in KOREAN_FIELDS[kind]:
+                text = str(data.get(korean) or "")
+                for words, why in SAYS_MORE.items():
+                    assert words not in text, f"{kind} {key} {korean}: {words!r} says {why}"
+
+
+def test_the_atlas_s_own_korean_spelling_of_han_jeong_cheong_is_marked_where_used():
+    """한정청 is the atlas's transliteration (the sources give only "Han Jeong-Cheong"):
+    every Korean text that uses it gives the romanised name beside it."""
+    used = 0
+    for kind, records in yaml_records().items():
+        for key, data in records:
+            for korean in KOREAN_FIELDS[kind]:
+                text = str(data.get(korean) or "")
+                if "한정청" in text:
+                    used += 1
+                    first = text.index("한정청")
+                    assert text[first:].startswith("한정청(Han Jeong-Cheong") or text[
+                        first:
+                    ].startswith("한정청, Han Jeong-Cheong"), f"{kind} {key} {korean}: {text}"
+    assert used >= 5
+
+
 # ---------------------------------------------------------------- seeding
 
 
