@@ -88,7 +88,7 @@ EXPECTED_RECORDS = {
     "place": 20,
     "journey": 8,
     "leg": 18,
-    "hazard": 34,
+    "hazard": 35,
     "discrepancy": 18,
     "discrepancy_side": 36,
 }
@@ -209,7 +209,7 @@ def test_the_seed_reports_korean_coverage_and_stores_null_where_there_is_none(
     result = seed_cli(empty_app, seeds_copy)
     assert result.exit_code == 0, result.output
     assert (
-        "Korean text: 19/20 places, 8/8 journeys, 17/18 legs, 34/34 hazards,"
+        "Korean text: 19/20 places, 8/8 journeys, 17/18 legs, 35/35 hazards,"
         " 18/18 discrepancies, 36/36 discrepancy sides." in result.output
     )
     with empty_app.app_context():
