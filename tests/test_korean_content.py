@@ -573,7 +573,7 @@ def test_an_editor_types_korean_in_chromium_and_sees_it_saved_or_refused(browser
         korean = page.get_by_label("Summary in Korean")
         assert korean.get_attribute("lang") == "ko"
         expect(korean).to_have_value(re.compile("기근과 식량 부족"))
-        expect(page.get_by_label("Name in Korean")).to_have_value("기근과 식량 부족")
+        expect(page.get_by_label("Name in Korean")).to_have_value("기근, 식량 부족과 경제 위기")
 
         # The English pasted into the Korean box: refused, said beside the field.
         korean.fill("Famine, food shortages and an economic crisis drive people to flee.")
@@ -589,7 +589,7 @@ def test_an_editor_types_korean_in_chromium_and_sees_it_saved_or_refused(browser
             "브라우저에서 고친 요약: 기근이 사람들을 떠나게 한다."
         )
         expect(page.get_by_label("Summary", exact=True)).to_have_value(
-            re.compile("^Famine, food shortages and an economic crisis")
+            re.compile("^Famine, food shortages, an economic crisis")
         )
         assert watch.offsite == [], watch.offsite
         # Only the refused save answered with an error status (its 422).
