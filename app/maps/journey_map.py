@@ -100,9 +100,14 @@ class MapParts:
 
 
 def located_by(place: Data) -> str:
-    if place["provenance"] == "stated":
-        return str(_("Located by: the sources"))
-    return str(_("Located by: editorial assumption"))
+    """Who chose the point the map draws for this place (app/pages/records.py
+    `point_data`): the sources only when a source states the point itself."""
+    return str(place["point"]["text"])
+
+
+def point_note(place: Data) -> str | None:
+    """The place's note on its drawn point (why it is there, what is not known)."""
+    return place.get("anchor_note") or None
 
 
 def _fallback(item: Data, field: str) -> bool:
@@ -137,6 +142,8 @@ def area_popup(place: Data, options: MapOptions) -> Markup:
         # Editorial notes are written in English only.
         summary_en=options.language != "en",
         facts=[located_by(place)],
+        note=point_note(place),
+        note_en=_fallback(place, "anchor_note"),
         approximate=place["precision_label"],
         **_citation_context(place, options),
     )
@@ -193,20 +200,31 @@ def stop_popup(stop: Data, place: Data, options: MapOptions) -> Markup:
         summary=None,
         summary_en=False,
         facts=[located_by(place)],
+        note=point_note(place),
+        note_en=_fallback(place, "anchor_note"),
         approximate=place["precision_label"] if place["approximate"] else None,
         **_citation_context(place, options),
     )
 
 
 def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> folium.Marker:
+    """A numbered stop. At a place known only to an area (country, region, river) the
+    number is the area's label (a soft dashed ring at the area's label point), never a
+    pin-like badge on a spot the sources do not give."""
     title = stop_title(stop, place)
+    as_area = place.get("stop_style") == "area"
+    size = 30 if as_area else 26
     icon = folium.DivIcon(
         html=render(
-            "stop_icon.html", number=stop["number"], approximate=place["approximate"], color=color
+            "stop_icon.html",
+            number=stop["number"],
+            approximate=place["approximate"],
+            area=as_area,
+            color=color,
         ),
-        icon_size=(26, 26),
-        icon_anchor=(13, 13),
-        class_name="atlas-divicon",
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        class_name="atlas-divicon atlas-stop-area-label" if as_area else "atlas-divicon",
     )
     popup = _popup(stop_popup(stop, place, options))
     return folium.Marker(
