@@ -213,7 +213,7 @@ def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> fo
     pin-like badge on a spot the sources do not give."""
     title = stop_title(stop, place)
     as_area = place.get("stop_style") == "area"
-    size = 30 if as_area else 26
+    size = 32 if as_area else 26
     icon = folium.DivIcon(
         html=render(
             "stop_icon.html",

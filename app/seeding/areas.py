@@ -66,7 +66,9 @@ def union_area(features: list[dict[str, Any]]) -> dict[str, Any]:
     """The countries named, as one outline (shared borders dissolved)."""
 
     union = unary_union([shape(f["geometry"]) for f in features])
-    return _rounded(union.simplify(DERIVED_TOLERANCE, preserve_topology=True))
+    simpler = union.simplify(DERIVED_TOLERANCE, preserve_topology=True)
+    # Simplifying nudges edges over the borders: cut it back to the countries named.
+    return _rounded(simpler.intersection(union))
 
 
 def border_band(country: dict[str, Any], neighbour: dict[str, Any], km: float) -> dict[str, Any]:
