@@ -63,9 +63,9 @@ def hazard_url(hazard: Data, root: str, fallback: str) -> str:
 
 def point_type(place: Data) -> str:
     if place["point"]["chosen_by"] == "sources":
-        return "point the sources state"
+        return "exact point the sources state"
     if not place["approximate"]:
-        return "editorial point"
+        return "exact point, the atlas's own choice"
     return f"representative point of an area ({place['precision']})"
 
 
