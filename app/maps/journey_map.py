@@ -531,10 +531,13 @@ def _folium_features(
 
     drawn = [h for h in hazards if h["place"] and by_slug[h["place"]]["anchor"]]
     kinds_present = [k for k in HAZARD_KINDS if any(h["kind"] == k for h in drawn)]
-    at_place: dict[str, list[Data]] = {}
+    # One ring per drawn point: places that share a point (a country, and a camp known
+    # only to be somewhere in it, both at the country's label point) share one ring.
+    at_point: dict[tuple[float, ...], list[Data]] = {}
     for hazard in hazards:
-        if hazard["place"]:  # a hazard whose place is not told is listed, not drawn
-            at_place.setdefault(hazard["place"], []).append(hazard)
+        anchor = by_slug[hazard["place"]]["anchor"] if hazard["place"] else None
+        if anchor:  # a hazard whose place is not told (or not drawn) is listed, not drawn
+            at_point.setdefault(tuple(anchor), []).append(hazard)
     groups = {
         k: folium.FeatureGroup(
             name=map_text(_("Hazard: %(name)s", name=HAZARD_KINDS[k].label)),
@@ -542,10 +545,8 @@ def _folium_features(
         )
         for k in kinds_present
     }
-    for slug, present in at_place.items():
-        anchor = by_slug[slug]["anchor"]
-        if not anchor:
-            continue
+    for point, present in at_point.items():
+        anchor = list(point)
         points.append(anchor)
         for slot, hazard in enumerate(present):
             marker = _hazard_marker(hazard, anchor, slot, len(present), options)

@@ -139,7 +139,8 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
         if hazard not in drawn:
             continue
         anchor = places[hazard["place"]]["anchor"]
-        slot = [h for h in drawn if h["place"] == hazard["place"]].index(hazard)
+        # One ring per drawn point (places may share one), as on the web map.
+        slot = [h for h in drawn if places[h["place"]]["anchor"] == anchor].index(hazard)
         angle = 2 * math.pi * slot / 8 + math.pi / 4
         x, y = frame.xy(anchor[1], anchor[0])
         x, y = (
