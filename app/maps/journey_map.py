@@ -100,9 +100,14 @@ class MapParts:
 
 
 def located_by(place: Data) -> str:
-    if place["provenance"] == "stated":
-        return str(_("Located by: the sources"))
-    return str(_("Located by: editorial assumption"))
+    """Who chose the point the map draws for this place (app/pages/records.py
+    `point_data`): the sources only when a source states the point itself."""
+    return str(place["point"]["text"])
+
+
+def point_note(place: Data) -> str | None:
+    """The place's note on its drawn point (why it is there, what is not known)."""
+    return place.get("anchor_note") or None
 
 
 def _fallback(item: Data, field: str) -> bool:
@@ -137,6 +142,8 @@ def area_popup(place: Data, options: MapOptions) -> Markup:
         # Editorial notes are written in English only.
         summary_en=options.language != "en",
         facts=[located_by(place)],
+        note=point_note(place),
+        note_en=_fallback(place, "anchor_note"),
         approximate=place["precision_label"],
         **_citation_context(place, options),
     )
@@ -193,20 +200,31 @@ def stop_popup(stop: Data, place: Data, options: MapOptions) -> Markup:
         summary=None,
         summary_en=False,
         facts=[located_by(place)],
+        note=point_note(place),
+        note_en=_fallback(place, "anchor_note"),
         approximate=place["precision_label"] if place["approximate"] else None,
         **_citation_context(place, options),
     )
 
 
 def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> folium.Marker:
+    """A numbered stop. At a place known only to an area (country, region, river) the
+    number is the area's label (a soft dashed ring at the area's label point), never a
+    pin-like badge on a spot the sources do not give."""
     title = stop_title(stop, place)
+    as_area = place.get("stop_style") == "area"
+    size = 32 if as_area else 26
     icon = folium.DivIcon(
         html=render(
-            "stop_icon.html", number=stop["number"], approximate=place["approximate"], color=color
+            "stop_icon.html",
+            number=stop["number"],
+            approximate=place["approximate"],
+            area=as_area,
+            color=color,
         ),
-        icon_size=(26, 26),
-        icon_anchor=(13, 13),
-        class_name="atlas-divicon",
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        class_name="atlas-divicon atlas-stop-area-label" if as_area else "atlas-divicon",
     )
     popup = _popup(stop_popup(stop, place, options))
     return folium.Marker(
@@ -513,10 +531,13 @@ def _folium_features(
 
     drawn = [h for h in hazards if h["place"] and by_slug[h["place"]]["anchor"]]
     kinds_present = [k for k in HAZARD_KINDS if any(h["kind"] == k for h in drawn)]
-    at_place: dict[str, list[Data]] = {}
+    # One ring per drawn point: places that share a point (a country, and a camp known
+    # only to be somewhere in it, both at the country's label point) share one ring.
+    at_point: dict[tuple[float, ...], list[Data]] = {}
     for hazard in hazards:
-        if hazard["place"]:  # a hazard whose place is not told is listed, not drawn
-            at_place.setdefault(hazard["place"], []).append(hazard)
+        anchor = by_slug[hazard["place"]]["anchor"] if hazard["place"] else None
+        if anchor:  # a hazard whose place is not told (or not drawn) is listed, not drawn
+            at_point.setdefault(tuple(anchor), []).append(hazard)
     groups = {
         k: folium.FeatureGroup(
             name=map_text(_("Hazard: %(name)s", name=HAZARD_KINDS[k].label)),
@@ -524,10 +545,8 @@ def _folium_features(
         )
         for k in kinds_present
     }
-    for slug, present in at_place.items():
-        anchor = by_slug[slug]["anchor"]
-        if not anchor:
-            continue
+    for point, present in at_point.items():
+        anchor = list(point)
         points.append(anchor)
         for slot, hazard in enumerate(present):
             marker = _hazard_marker(hazard, anchor, slot, len(present), options)

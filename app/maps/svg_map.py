@@ -126,8 +126,11 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
         anchor = places[stop["place"]]["anchor"]
         if anchor:
             x, y = frame.xy(anchor[1], anchor[0])
+            # A place known only to an area: its number is the area's label (a dashed
+            # ring), not a pin on a spot (as on the web map).
+            area = " area" if places[stop["place"]].get("stop_style") == "area" else ""
             out.append(
-                f'<g class="stop"><circle cx="{x:.1f}" cy="{y:.1f}" r="10"/>'
+                f'<g class="stop{area}"><circle cx="{x:.1f}" cy="{y:.1f}" r="10"/>'
                 f'<text x="{x:.1f}" y="{y + 4:.1f}">{stop["number"]}</text>'
                 f"<title>{escape(stop['name'])}</title></g>"
             )
@@ -136,7 +139,8 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
         if hazard not in drawn:
             continue
         anchor = places[hazard["place"]]["anchor"]
-        slot = [h for h in drawn if h["place"] == hazard["place"]].index(hazard)
+        # One ring per drawn point (places may share one), as on the web map.
+        slot = [h for h in drawn if places[h["place"]]["anchor"] == anchor].index(hazard)
         angle = 2 * math.pi * slot / 8 + math.pi / 4
         x, y = frame.xy(anchor[1], anchor[0])
         x, y = (
