@@ -120,10 +120,16 @@
     items.forEach(function (item) {
       var icon = item.icon, home = icon._atlasHome;
       var at = map.latLngToContainerPoint(item.layer.getLatLng());
-      var w = icon.offsetWidth, h = icon.offsetHeight;
+      var iw = icon.offsetWidth, ih = icon.offsetHeight;
+      // What is seen may be larger than the icon's box (a symbol scaled up by CSS, as
+      // in presentations), around the same centre.
+      var face = icon.firstElementChild ? icon.firstElementChild.getBoundingClientRect() : null;
+      var w = Math.max(iw, face ? face.width : 0), h = Math.max(ih, face ? face.height : 0);
       var best = null;
-      candidates(home, w, h).some(function (offset) {
-        var rect = { x: at.x + offset[0], y: at.y + offset[1], w: w, h: h };
+      candidates(home, iw, ih, Math.max(w, h)).some(function (offset) {
+        var rect = {
+          x: at.x + offset[0] + (iw - w) / 2, y: at.y + offset[1] + (ih - h) / 2, w: w, h: h,
+        };
         var cost = placed.reduce(function (sum, other) { return sum + overlap(rect, other); }, 0);
         if (!best || cost < best.cost) best = { rect: rect, offset: offset, cost: cost };
         return cost === 0;
@@ -131,19 +137,19 @@
       placed.push(best.rect);
       icon.style.marginLeft = best.offset[0] + "px";
       icon.style.marginTop = best.offset[1] + "px";
-      drawLeader(map, item.layer, best.offset, w, h);
+      drawLeader(map, item.layer, best.offset, iw, ih);
     });
   }
 
   // The server's own spot first, then rings around the place, starting in the
   // direction the server chose (up, for a symbol drawn on its place).
-  function candidates(home, w, h) {
+  function candidates(home, w, h, seen) {
     var list = [home];
     var cx = home[0] + w / 2, cy = home[1] + h / 2;
     var start = Math.hypot(cx, cy) > 2 ? Math.atan2(cy, cx) : -Math.PI / 2;
-    var first = Math.max(w, h) + 4;
+    var first = seen + 4;
     for (var ring = 0; ring < 6; ring++) {
-      var radius = first + ring * (Math.max(w, h) * 0.6);
+      var radius = first + ring * (seen * 0.6);
       var steps = 12 + ring * 4;
       for (var k = 0; k < steps; k++) {
         // Alternate sides of the preferred direction: 0, +1, -1, +2, -2, ...
@@ -184,10 +190,12 @@
 
   // ---------------------------------------------------------------- framing
 
-  function iconExtent(map) {
+  // The box of the symbols of the places inside `bounds` (the content being framed).
+  function iconExtent(map, bounds) {
     var frame = map.getContainer().getBoundingClientRect(), box = null;
     map.eachLayer(function (layer) {
       if (!(layer instanceof L.Marker) || !layer._icon) return;
+      if (!bounds.contains(layer.getLatLng())) return;
       var r = layer._icon.getBoundingClientRect();
       if (!r.width) return;
       box = box || { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
@@ -199,6 +207,16 @@
     return box;
   }
 
+  // Fitting padding: clear of the controls, with room for symbols set beside a place.
+  function padding(map) {
+    var size = map.getSize(), inset = insets(map);
+    var room = Math.min(SYMBOL_ROOM, size.x / 8, size.y / 8);
+    return {
+      paddingTopLeft: L.point(inset.left + room, inset.top + room),
+      paddingBottomRight: L.point(inset.right + room, inset.bottom + room),
+    };
+  }
+
   // Frame `bounds` inside the part of the map no control covers, with room for the
   // symbols set beside their places; then, if a spread symbol still falls under a
   // control or off the map, zoom out a step at a time until all are clear.
@@ -207,16 +225,10 @@
     var size = map.getSize();
     if (!size.x || !size.y) return;
     var inset = insets(map);
-    var room = Math.min(SYMBOL_ROOM, size.x / 8, size.y / 8);
-    map.fitBounds(bounds, {
-      paddingTopLeft: [inset.left + room, inset.top + room],
-      paddingBottomRight: [inset.right + room, inset.bottom + room],
-      maxZoom: maxZoom || 7,
-      animate: false,
-    });
+    map.fitBounds(bounds, L.extend(padding(map), { maxZoom: maxZoom || 7, animate: false }));
     for (var tries = 0; tries < 3; tries++) {
       spread(map);
-      var box = iconExtent(map);
+      var box = iconExtent(map, bounds);
       if (!box) return;
       var fits = box.left >= inset.left && box.top >= inset.top &&
         box.right <= size.x - inset.right && box.bottom <= size.y - inset.bottom;
@@ -312,13 +324,17 @@
       spread(map);
     }
     offsetRoutes(entry);
-    var again = whenIdle(map, function () { spread(map); offsetRoutes(entry); });
-    map.on("zoomend viewreset overlayadd overlayremove layeradd layerremove", again);
+    function relayout() { spread(map); offsetRoutes(entry); }
+    // At once after a zoom or a layer shown from the control; a marker added on its
+    // own (any number at a time) on the next frame.
+    map.on("zoomend viewreset overlayadd overlayremove", relayout);
+    map.on("layeradd layerremove", whenIdle(map, relayout));
     map.on("resize", function () { fitLegend(map); });
   }
 
   window.atlasLayout = {
     insets: insets,
+    padding: padding,
     rows: rows,
     spread: spread,
     fit: fit,
