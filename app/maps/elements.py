@@ -83,8 +83,9 @@ class Legend(MacroElement):  # type: ignore[misc]
 
 class FeatureIndex(MacroElement):  # type: ignore[misc]
     """Publishes the map and its features by stable id (leg-2, hazard-landmines) so that
-    the page's own script can open a popup from a link or from the itinerary; and the
-    words for Leaflet's own controls in the page's language (Leaflet writes English)."""
+    the page's own script can open a popup from a link or from the itinerary; the
+    words for Leaflet's own controls in the page's language (Leaflet writes English);
+    the bounds to frame; and, on a map of several journeys, each journey's layer."""
 
     _template = Template(
         """
@@ -97,14 +98,35 @@ class FeatureIndex(MacroElement):  # type: ignore[misc]
                 {{ key|tojson }}: {{ element.get_name() }},
             {%- endfor %}
             },
-            controls: {{ this.controls|tojson }}
+            controls: {{ this.controls|tojson }},
+            fit: {{ this.fit|tojson }},
+            journeys: {
+            {%- for slug, group in this.journeys.items() %}
+                {{ slug|tojson }}: {{ group.get_name() }},
+            {%- endfor %}
+            }
         });
+        // Framed clear of its controls, symbols spread (static/js/map-layout.js).
+        if (window.atlasLayout) {
+            window.atlasLayout.start(window.atlasMaps[window.atlasMaps.length - 1]);
+        }
         {% endmacro %}
         """
     )
 
-    def __init__(self, features: dict[str, Any], controls: dict[str, str]):
+    def __init__(
+        self,
+        features: dict[str, Any],
+        controls: dict[str, str],
+        *,
+        fit: dict[str, Any] | None = None,
+        journeys: dict[str, Any] | None = None,
+    ):
         super().__init__()
         self._name = "FeatureIndex"
         self.features = features
         self.controls = controls
+        # The bounds the map frames once its controls exist, and their zoom cap.
+        self.fit = fit
+        # A map of several journeys: each journey's layer by slug (its key, highlight).
+        self.journeys = journeys or {}

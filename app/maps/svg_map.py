@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..geo import circle_ring
+from .placement import Symbol, place_symbols
 
 Data = dict[str, Any]
 WIDTH = 800.0
@@ -92,6 +93,54 @@ def _area(place: Data, frame: _Frame) -> str:
     return ""
 
 
+STOP_HALF = 11.0  # a stop's circle (r 10) and its stroke
+HAZARD_HALF = 10.0  # a hazard's square (18) and its stroke
+HAZARD_RING = 24.0
+
+
+def _symbols(page: Data, places: dict[str, Data], frame: _Frame) -> list[str]:
+    """Numbered stops, then lettered hazards (around their place), placed so that none
+    covers another (app/maps/placement.py); a thin line leads a moved one to its place."""
+    stops = [s for s in page["stops"] if places[s["place"]]["anchor"]]
+    drawn = [(n, h) for n, h in enumerate(page["hazards"]) if h["mapped"]]
+    symbols = []
+    for stop in stops:
+        anchor = places[stop["place"]]["anchor"]
+        x, y = frame.xy(anchor[1], anchor[0])
+        symbols.append(Symbol(x, y, STOP_HALF))
+    for _n, hazard in drawn:
+        anchor = places[hazard["place"]]["anchor"]
+        x, y = frame.xy(anchor[1], anchor[0])
+        slot = [h for _m, h in drawn if h["place"] == hazard["place"]].index(hazard)
+        angle = 2 * math.pi * slot / 8 + math.pi / 4
+        reach = HAZARD_RING * (1 + slot // 8)
+        symbols.append(Symbol(x, y, HAZARD_HALF, reach * math.cos(angle), reach * math.sin(angle)))
+    spots = place_symbols(symbols)
+    leaders = [
+        f'<line class="leader" x1="{spot.x:.1f}" y1="{spot.y:.1f}" '
+        f'x2="{symbol.x:.1f}" y2="{symbol.y:.1f}"/>'
+        for symbol, spot in zip(symbols, spots, strict=True)
+        if spot.moved
+    ]
+    out = leaders
+    for stop, spot in zip(stops, spots, strict=False):
+        # A place known only to an area: its number is the area's label (a dashed
+        # ring), not a pin on a spot (as on the web map).
+        area = " area" if places[stop["place"]].get("stop_style") == "area" else ""
+        out.append(
+            f'<g class="stop{area}"><circle cx="{spot.x:.1f}" cy="{spot.y:.1f}" r="10"/>'
+            f'<text x="{spot.x:.1f}" y="{spot.y + 4:.1f}">{stop["number"]}</text>'
+            f"<title>{escape(stop['name'])}</title></g>"
+        )
+    for (n, hazard), spot in zip(drawn, spots[len(stops) :], strict=True):
+        out.append(
+            f'<g class="hazard"><rect x="{spot.x - 9:.1f}" y="{spot.y - 9:.1f}" width="18" '
+            f'height="18" rx="3"/><text x="{spot.x:.1f}" y="{spot.y + 4:.1f}">'
+            f"{hazard_letter(n)}</text><title>{escape(hazard['name'])}</title></g>"
+        )
+    return out
+
+
 def journey_svg(page: Data, countries_path: str) -> Markup:
     """The SVG for a journey page's data (see app.pages.builders.journey_page)."""
     places = {p["slug"]: p for p in page["places"]}
@@ -122,35 +171,6 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
             f'<line class="leg{dashed}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
             f'y2="{y2:.1f}" marker-end="url(#arrow)"><title>{escape(leg["label"])}</title></line>'
         )
-    for stop in page["stops"]:
-        anchor = places[stop["place"]]["anchor"]
-        if anchor:
-            x, y = frame.xy(anchor[1], anchor[0])
-            # A place known only to an area: its number is the area's label (a dashed
-            # ring), not a pin on a spot (as on the web map).
-            area = " area" if places[stop["place"]].get("stop_style") == "area" else ""
-            out.append(
-                f'<g class="stop{area}"><circle cx="{x:.1f}" cy="{y:.1f}" r="10"/>'
-                f'<text x="{x:.1f}" y="{y + 4:.1f}">{stop["number"]}</text>'
-                f"<title>{escape(stop['name'])}</title></g>"
-            )
-    drawn = [h for h in page["hazards"] if h["mapped"]]
-    for n, hazard in enumerate(page["hazards"]):
-        if hazard not in drawn:
-            continue
-        anchor = places[hazard["place"]]["anchor"]
-        # One ring per drawn point (places may share one), as on the web map.
-        slot = [h for h in drawn if places[h["place"]]["anchor"] == anchor].index(hazard)
-        angle = 2 * math.pi * slot / 8 + math.pi / 4
-        x, y = frame.xy(anchor[1], anchor[0])
-        x, y = (
-            x + 24 * math.cos(angle) * (1 + slot // 8),
-            y + 24 * math.sin(angle) * (1 + slot // 8),
-        )
-        out.append(
-            f'<g class="hazard"><rect x="{x - 9:.1f}" y="{y - 9:.1f}" width="18" height="18" '
-            f'rx="3"/><text x="{x:.1f}" y="{y + 4:.1f}">{hazard_letter(n)}</text>'
-            f"<title>{escape(hazard['name'])}</title></g>"
-        )
+    out += _symbols(page, places, frame)
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text above is escaped
