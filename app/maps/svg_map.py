@@ -1,16 +1,15 @@
 """A static map of one journey, drawn on the server as SVG from the same data as the
-interactive map: crisp in print, no JavaScript. Country outlines come from the
-bundled Natural Earth file; approximate places are shaded areas or bands, legs are
-lines (dashed when approximate) with arrowheads, stops are numbered, hazards are
-lettered to match the handout's hazard list."""
+interactive map: crisp in print, no JavaScript. The base map (land, lakes, rivers,
+borders and a few labels in the page's language) is app/maps/svg_base.py; approximate
+places are shaded areas or bands, legs are lines (dashed when approximate) with
+arrowheads, stops are numbered, hazards are lettered to match the handout's hazard
+list."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,13 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..geo import circle_ring
+from .svg_base import STYLE, base_labels, base_layers
 
 Data = dict[str, Any]
+Box = tuple[float, float, float, float]
 WIDTH = 800.0
 MAX_HEIGHT = 620.0
 MARGIN_DEG = 2.0
-
-
-@lru_cache(maxsize=4)
-def _countries(path: str) -> tuple[Any, ...]:
-    return tuple(f["geometry"] for f in json.loads(Path(path).read_text())["features"])
 
 
 def hazard_letter(n: int) -> str:
@@ -92,11 +88,43 @@ def _area(place: Data, frame: _Frame) -> str:
     return ""
 
 
-def journey_svg(page: Data, countries_path: str) -> Markup:
-    """The SVG for a journey page's data (see app.pages.builders.journey_page)."""
+def _symbol_boxes(page: Data, places: dict[str, Data], frame: _Frame) -> list[Box]:
+    """Where the stops and hazards will be drawn (boxes in pixels, as drawn below)."""
+    boxes = []
+    for stop in page["stops"]:
+        anchor = places[stop["place"]]["anchor"]
+        if anchor:
+            x, y = frame.xy(anchor[1], anchor[0])
+            boxes.append((x - 11, y - 11, x + 11, y + 11))
+    drawn = [h for h in page["hazards"] if h["mapped"]]
+    for hazard in drawn:
+        x, y = _hazard_xy(hazard, drawn, places, frame)
+        boxes.append((x - 10, y - 10, x + 10, y + 10))
+    return boxes
+
+
+def _hazard_xy(
+    hazard: Data, drawn: list[Data], places: dict[str, Data], frame: _Frame
+) -> tuple[float, float]:
+    anchor = places[hazard["place"]]["anchor"]
+    slot = [h for h in drawn if h["place"] == hazard["place"]].index(hazard)
+    angle = 2 * math.pi * slot / 8 + math.pi / 4
+    x, y = frame.xy(anchor[1], anchor[0])
+    return (
+        x + 24 * math.cos(angle) * (1 + slot // 8),
+        y + 24 * math.sin(angle) * (1 + slot // 8),
+    )
+
+
+def journey_svg(page: Data, labels_path: Path, language: str) -> Markup:
+    """The SVG for a journey page's data (see app.pages.builders.journey_page);
+    `labels_path`: the base map's labels in the page's language."""
     places = {p["slug"]: p for p in page["places"]}
     anchors = [p["anchor"] for p in places.values() if p["anchor"]]
     frame = _frame(anchors)
+    east = frame.west + WIDTH / (frame.aspect * frame.scale)
+    south = frame.north - frame.height / frame.scale
+    bounds = (frame.west, south, east, frame.north)
     out = [
         f'<svg class="handout-map" role="img" '
         f'viewBox="0 0 {WIDTH:.0f} {frame.height:.0f}" '
@@ -104,14 +132,21 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'class="arrowhead"/></marker></defs>',
+        STYLE,
         f'<rect class="sea" width="{WIDTH:.0f}" height="{frame.height:.0f}"/>',
+        *base_layers(bounds, frame.scale * frame.aspect, frame.xy),
     ]
-    for geometry in _countries(countries_path):
-        d = " ".join(frame.path(r, True) for r in _rings(geometry))
-        out.append(f'<path class="country" d="{d}"/>')
     for place in places.values():
         if place["approximate"]:
             out.append(_area(place, frame))
+    out += base_labels(
+        labels_path,
+        language,
+        frame.scale * frame.aspect,
+        (WIDTH, frame.height),
+        frame.xy,
+        _symbol_boxes(page, places, frame),
+    )
     for leg in page["legs"]:
         start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
         if leg["route"] != "known" or not start or not end:
@@ -135,14 +170,7 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
     for n, hazard in enumerate(page["hazards"]):
         if hazard not in drawn:
             continue
-        anchor = places[hazard["place"]]["anchor"]
-        slot = [h for h in drawn if h["place"] == hazard["place"]].index(hazard)
-        angle = 2 * math.pi * slot / 8 + math.pi / 4
-        x, y = frame.xy(anchor[1], anchor[0])
-        x, y = (
-            x + 24 * math.cos(angle) * (1 + slot // 8),
-            y + 24 * math.sin(angle) * (1 + slot // 8),
-        )
+        x, y = _hazard_xy(hazard, drawn, places, frame)
         out.append(
             f'<g class="hazard"><rect x="{x - 9:.1f}" y="{y - 9:.1f}" width="18" height="18" '
             f'rx="3"/><text x="{x:.1f}" y="{y + 4:.1f}">{hazard_letter(n)}</text>'
