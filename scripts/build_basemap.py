@@ -32,8 +32,8 @@ from typing import Any
 
 import yaml
 from shapely import clip_by_rect, get_parts
-from shapely.geometry import MultiLineString, Point, Polygon, shape
-from shapely.ops import linemerge, polylabel
+from shapely.geometry import MultiLineString, Point, Polygon, box, shape
+from shapely.ops import linemerge, polylabel, unary_union
 
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "app" / "maps" / "geodata"
@@ -73,6 +73,11 @@ LEVELS = (
 )
 # The region the cells tile (app/maps/geodata is clipped to it: clip_natural_earth.py).
 REGION = (85.0, -2.0, 150.0, 56.0)
+# Beyond the region the first level draws the land of Natural Earth's 1:110m countries
+# (the installer's static/vendor/natural-earth/countries-110m.geojson), within this box:
+# a map zoomed out or panned past the region shows land there, not sea.
+OUTSIDE_BOX = (30.0, -25.0, 180.0, 80.0)
+WORLD = ROOT / "static" / "vendor" / "natural-earth" / "countries-110m.geojson"
 # Cells overlap by this much (degrees), so their fills meet without a seam.
 CELL_OVERLAP = 0.01
 
@@ -89,7 +94,7 @@ JOURNEY_RIVERS = {
 }
 # A river's name is repeated along its course about this often (degrees of line) at the
 # level's first zoom, so it is in view wherever a map is cut.
-RIVER_LABEL_SPACING = {0: 12.0, 5: 4.0, 7: 1.5}
+RIVER_LABEL_SPACING = {0: 6.0, 5: 2.5, 7: 1.0}
 
 # Kinds of physical region named on the map (not islands: the land shows them).
 REGION_KINDS = {"Range/mtn", "Plateau", "Desert", "Plain", "Pen/cape", "Basin"}
@@ -332,16 +337,19 @@ def _city_selected(props: dict[str, Any], lon: float, lat: float) -> bool:
     return any(_in_box(lon, lat, box) and props["scalerank"] <= rank for box, rank in JOURNEY_BOXES)
 
 
-def _river_label_points(line: Any, spacing: float) -> list[tuple[float, float]]:
-    """Points along the river's longest merged line, one every `spacing` degrees of
-    line (its middle if it is shorter)."""
-    length = line.length
-    if length < spacing:
-        middle = line.interpolate(0.5, normalized=True)
-        return [(round(middle.x, 3), round(middle.y, 3))]
-    count = max(1, int(length // spacing))
-    step = length / count
-    points = [line.interpolate(step * (i + 0.5)) for i in range(count)]
+def _river_label_points(river: Any, spacing: float) -> list[tuple[float, float]]:
+    """Points along a river, one every `spacing` degrees of line on each of its stretches
+    (Natural Earth's rivers have gaps: the Mekong's lower course is a stretch of its own);
+    stretches shorter than half of `spacing` get none, unless the river has no other."""
+    parts = sorted(get_parts(river), key=lambda p: -p.length)
+    points = []
+    for n, line in enumerate(parts):
+        length = line.length
+        if length < spacing / 2 and n > 0:
+            continue
+        count = max(1, round(length / spacing))
+        step = length / count
+        points += [line.interpolate(step * (i + 0.5)) for i in range(count)]
     return [(round(p.x, 3), round(p.y, 3)) for p in points]
 
 
@@ -349,13 +357,22 @@ def labels(rivers: dict[Any, River]) -> list[dict[str, Any]]:
     """Every label in English, with the zoom it appears from and its priority."""
     out: list[dict[str, Any]] = []
 
-    def add(kind: str, name: str, zoom: float, rank: float, point: tuple[float, float]):
+    def add(
+        kind: str,
+        name: str,
+        zoom: float,
+        rank: float,
+        point: tuple[float, float],
+        journey: bool = False,
+    ) -> None:
+        # The journeys' rivers come right after the seas: the articles name them.
+        priority = KIND_PRIORITY["sea"] * 100 + 50 if journey else KIND_PRIORITY[kind] * 100
         out.append(
             {
                 "kind": kind,
                 "name": name,
                 "zoom": round(float(zoom), 1),
-                "priority": KIND_PRIORITY[kind] * 100 + rank,
+                "priority": priority + rank,
                 "lon": point[0],
                 "lat": point[1],
             }
@@ -402,10 +419,11 @@ def labels(rivers: dict[Any, River]) -> list[dict[str, Any]]:
         label_zoom = river.min_zoom + 1
         seen: set[tuple[float, float]] = set()
         for first_zoom, spacing in sorted(RIVER_LABEL_SPACING.items()):
-            for point in _river_label_points(longest, spacing):
+            for point in _river_label_points(river.line, spacing):
                 if point not in seen:
                     seen.add(point)
-                    add("river", river.name, max(label_zoom, first_zoom), river.rank, point)
+                    zoom = max(label_zoom, first_zoom)
+                    add("river", river.name, zoom, river.rank, point, journey=river.journey)
     out.sort(key=lambda label: (label["priority"], label["name"], label["lon"], label["lat"]))
     return out
 
@@ -455,12 +473,23 @@ def _script(variable: str, key: str, data: Any) -> str:
     return f"(window.{variable}=window.{variable}||{{}})[{json.dumps(key)}]={body};\n"
 
 
+def outside_land(world: Path, level: Level) -> list[list[list[int]]]:
+    """The land of the 1:110m countries beyond the region (within OUTSIDE_BOX)."""
+    if not world.is_file():
+        raise SystemExit(f"build_basemap: {world} is missing (scripts/install_assets.py makes it)")
+    countries = json.loads(world.read_text(encoding="utf-8"))["features"]
+    land = unary_union([shape(f["geometry"]).buffer(0) for f in countries if f.get("geometry")])
+    outside = land.intersection(box(*OUTSIDE_BOX)).difference(box(*REGION))
+    return _polygons(_simplified_polygons([outside], level), level, None)
+
+
 def _empty(data: dict[str, Any]) -> bool:
     return not (data["land"] or data["lakes"] or data["rivers"] or data["borders"])
 
 
-def build(out: Path) -> dict[str, int]:
-    """Write every file into `out` (emptied first); returns their sizes by name."""
+def build(out: Path, world: Path = WORLD) -> dict[str, int]:
+    """Write every file into `out` (emptied first); returns their sizes by name.
+    `world`: the 1:110m countries (GeoJSON) for the land beyond the region."""
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.js"):
         old.unlink()
@@ -470,7 +499,10 @@ def build(out: Path) -> dict[str, int]:
         max_zoom = LEVELS[n + 1].min_zoom if n + 1 < len(LEVELS) else 99
         simplified = simplify(level, max_zoom, layers)
         if level.cell is None:
-            parts = [(f"{n}", level_data(level, simplified))]
+            data = level_data(level, simplified)
+            if n == 0:
+                data["outside"] = outside_land(world, level)
+            parts = [(f"{n}", data)]
         else:
             parts = [
                 (f"{n}-{column}-{row}", level_data(level, simplified, clip))

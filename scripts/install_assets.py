@@ -411,7 +411,7 @@ def _build_basemap(build: Path) -> int:
         import build_basemap
     finally:
         sys.path.pop(0)
-    sizes = build_basemap.build(build / "basemap")
+    sizes = build_basemap.build(build / "basemap", build / COUNTRIES_GEOJSON)
     if "basemap-0.js" not in sizes or "labels-ko.js" not in sizes:
         raise AssetError("basemap: the first level or the Korean labels are missing")
     return len(sizes)

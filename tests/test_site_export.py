@@ -317,6 +317,9 @@ def test_the_copy_works_from_a_plain_static_server_with_the_network_cut(
         expect(page.locator("html")).to_have_attribute("lang", "ko")
         open_map_page(page, page.url, watch)
         check_journey_map(page, korean_roh)
+        # The base map's names in Korean, from the copy (the network is cut).
+        names = " ".join(map_state(page)["baseLabels"])
+        assert re.search("[\uac00-\ud7a3]", names), names
         walk_the_deck(page, f"{static_server}/ko/classroom/present/journeys/{ROH}.html")
 
         open_map_page(page, f"{static_server}/embed/journeys/{ROH}.html", watch)

@@ -35,7 +35,7 @@ REGION: Final = (85.0, -2.0, 150.0, 56.0)
 STYLE: Final = {
     "land": {"stroke": False, "fillColor": "#f4f1ea", "fillOpacity": 1},
     "water": {"stroke": False, "fillColor": "#cfe0ec", "fillOpacity": 1},
-    "river": {"color": "#7fb0d6", "weight": 1.2, "opacity": 1},
+    "river": {"color": "#5d9cd0", "weight": 1.4, "opacity": 1},
     "border": {"color": "#8d7f96", "weight": 1, "opacity": 1, "dashArray": "4 3"},
 }
 
@@ -86,7 +86,7 @@ class BasemapLayer(Layer):  # type: ignore[misc]
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.atlasBasemap({{ this.options|tojson }});
+        var {{ this.get_name() }} = window.atlasBasemap({{ this.options|tojson }});
         {% endmacro %}
         """
     )

@@ -396,8 +396,8 @@ def _add_basemap(fmap: folium.Map, urls: BasemapUrls, language: str) -> None:
         map_text(_("Base map (offline)")),
         map_text(
             _(
-                "Base map: Natural Earth (public domain). Korean names: the atlas's "
-                "translations. The sea between Korea and Japan carries both its names."
+                "Base map: Natural Earth (public domain); Korean names: the atlas's "
+                "translations; East Sea / Sea of Japan: both names shown"
             )
         ),
         language,

@@ -13,7 +13,8 @@
  * a page opened from disk may load a script but not fetch a file. */
 (function () {
   "use strict";
-  if (!window.L || L.atlasBasemap) return;
+  // Linked in the map's head, before Leaflet: the layer class is made on first use.
+  if (window.atlasBasemap) return;
 
   var scripts = {};  // url -> Promise, each file loaded once per page, for every map
 
@@ -45,7 +46,8 @@
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
-  var Basemap = L.Layer.extend({
+  function makeLayerClass() {
+  return L.Layer.extend({
     options: {
       levels: [],        // [{minZoom, cell (degrees) or null}]
       region: [85, -2, 150, 56],
@@ -126,11 +128,13 @@
       if (!map) return;
       var layer = this, level = this._levelFor(map.getZoom());
       var keys = this._keysInView(level);
+      // The first level holds the land beyond the region, shown at every zoom.
+      if (keys.indexOf("0") < 0 && this.options.files["0"]) keys.unshift("0");
       var wanted = keys.map(function (key) { return loadScript(layer.options.files[key]); });
       if (this.options.labels) wanted.push(loadScript(this.options.labels));
       Promise.all(wanted).then(function () {
         if (layer._map !== map || layer._levelFor(map.getZoom()) !== level) return;
-        keys.forEach(function (key) { layer._showCell(key, level); });
+        keys.forEach(function (key) { layer._showCell(key); });
         layer._showLevel(level);
         layer._labels = (window.atlasBasemapLabels || {})[layer.options.language] || [];
         layer._placeLabels();
@@ -142,7 +146,7 @@
       this._scheduleLabels();
     },
 
-    _showCell: function (key, level) {
+    _showCell: function (key) {
       if (this._cells[key]) return;
       var data = (window.atlasBasemapData || {})[key];
       if (!data) return;
@@ -154,8 +158,12 @@
       };
       var base = {renderer: renderer, interactive: false, pane: "atlasBasemap"};
       var cell = L.layerGroup();
-      cell.level = level;
+      cell.level = Number(key.split("-")[0]);
       if (data.land.length) cell.addLayer(L.polygon(polygons(data.land), L.extend({}, base, style.land)));
+      if (data.outside && data.outside.length) {
+        this._outside = L.polygon(polygons(data.outside), L.extend({}, base, style.land));
+        this._group.addLayer(this._outside);
+      }
       if (data.lakes.length) cell.addLayer(L.polygon(polygons(data.lakes), L.extend({}, base, style.water)));
       // Rivers by the zoom they are drawn from.
       var byZoom = {};
@@ -168,8 +176,8 @@
         return line;
       });
       if (data.borders.length) {
-        cell.borders = L.polyline(data.borders.map(function (b) { return decode(b, scale); }),
-          L.extend({}, base, style.border));
+        cell.addLayer(L.polyline(data.borders.map(function (b) { return decode(b, scale); }),
+          L.extend({}, base, style.border)));
       }
       this._cells[key] = cell;
     },
@@ -186,9 +194,6 @@
           if (show && !cell.hasLayer(river)) cell.addLayer(river);
           if (!show && cell.hasLayer(river)) cell.removeLayer(river);
         });
-        // Borders over rivers (a river that is a border stays visible beside it).
-        if (cell.borders && on && !cell.hasLayer(cell.borders)) cell.addLayer(cell.borders);
-        if (cell.borders && on) cell.borders.bringToFront();
       }, this);
       this._shown = level;
     },
@@ -248,20 +253,34 @@
       var spans = Array.prototype.slice.call(this._labelBox.children);
       spans.forEach(function (span) { span.hidden = false; });
       var rects = spans.map(function (span) { return span.getBoundingClientRect(); });
-      var shown = [];
+      var shown = [], shownText = {};
       spans.forEach(function (span, n) {
         var rect = rects[n];
+        // A river named again along its course: not within 350 px of its other name.
+        var same = shownText[span.textContent] || [];
+        var repeated = same.some(function (r) {
+          return Math.abs(r.left - rect.left) < 350 && Math.abs(r.top - rect.top) < 350;
+        });
         var padded = {left: rect.left - 2, right: rect.right + 2, top: rect.top - 1, bottom: rect.bottom + 1};
         var inside = rect.left >= view.left && rect.right <= view.right &&
           rect.top >= view.top && rect.bottom <= view.bottom;
-        var clear = inside &&
+        var clear = inside && !repeated &&
           !symbols.some(function (s) { return overlaps(rect, s); }) &&
           !shown.some(function (s) { return overlaps(padded, s); });
         span.hidden = !clear;
-        if (clear) shown.push(rect);
+        if (clear) {
+          shown.push(rect);
+          (shownText[span.textContent] = same).push(rect);
+        }
       });
     }
   });
 
-  L.atlasBasemap = function (options) { return new Basemap(options); };
+  }
+
+  var Basemap = null;
+  window.atlasBasemap = function (options) {
+    Basemap = Basemap || makeLayerClass();
+    return new Basemap(options);
+  };
 })();
