@@ -135,6 +135,7 @@ def base_labels(
     zoom = math.log2(scale * 360 / 256)
     width, height = size
     taken = list(symbols)
+    placed: dict[str, list[tuple[float, float]]] = {}  # a river's name, where it is
     out = []
     for kind, min_zoom, _priority, lon, lat, text in _labels(str(labels_path)):
         if kind not in FONT or min_zoom > zoom + 0.5:
@@ -151,7 +152,11 @@ def base_labels(
             continue
         if any(_overlaps(box, other) for other in taken):
             continue
+        # A river's name again along its course: not within 300 px of where it is.
+        if any(math.hypot(x - px, y - py) < 300 for px, py in placed.get(text, [])):
+            continue
         taken.append(box)
+        placed.setdefault(text, []).append((x, y))
         label = escape(text.upper() if kind == "country" and language == "en" else text)
         style = f"font-size:{font}px"
         if kind in ("city", "capital"):
