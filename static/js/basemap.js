@@ -74,7 +74,9 @@
     onAdd: function (map) {
       this._map = map;
       if (!map.getPane("atlasBasemap")) {
-        map.createPane("atlasBasemap").style.zIndex = 150;
+        var drawn = map.createPane("atlasBasemap");
+        drawn.style.zIndex = 150;
+        drawn.setAttribute("aria-hidden", "true");
         var labels = map.createPane("atlasBasemapLabels");
         labels.style.zIndex = 450;  // above areas and legs (400), below symbols (600)
         labels.style.pointerEvents = "none";
