@@ -243,7 +243,9 @@
       var container = map.getContainer();
       var view = container.getBoundingClientRect();
       var symbols = [];
-      container.querySelectorAll(".leaflet-marker-icon").forEach(function (icon) {
+      // The map's controls (zoom, layers, legend, scale, attribution) too: a name under
+      // one could not be read.
+      container.querySelectorAll(".leaflet-marker-icon, .leaflet-control").forEach(function (icon) {
         var rect = icon.getBoundingClientRect();
         if (rect.width && rect.height) symbols.push(rect);
       });
