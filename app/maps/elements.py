@@ -9,50 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from branca.element import MacroElement
-from folium.map import Layer
 from folium.template import Template
-
-
-class BoundaryLayer(Layer):  # type: ignore[misc]
-    """The offline base map: bundled Natural Earth country outlines, loaded as a script
-    from our own host (not inlined, so the page stays small and cacheable; a script and
-    not fetch(), because a page opened from disk may not fetch). Loaded once per page,
-    however many maps it has."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON(null, {
-            interactive: false,
-            attribution: {{ this.attribution|tojson }},
-            style: {{ this.style|tojson }}
-        });
-        (function (layer) {
-            function add() {
-                layer.addData(window.atlasNaturalEarth);
-                layer.bringToBack();
-            }
-            if (window.atlasNaturalEarth) return add();
-            var waiting = window.atlasNaturalEarthWaiting = window.atlasNaturalEarthWaiting || [];
-            waiting.push(add);
-            if (waiting.length > 1) return;
-            var script = document.createElement("script");
-            script.src = {{ this.url|tojson }};
-            script.onload = function () {
-                waiting.splice(0).forEach(function (callback) { callback(); });
-            };
-            document.head.appendChild(script);
-        })({{ this.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, url: str, name: str, style: dict[str, Any], attribution: str):
-        super().__init__(name=name, overlay=False, control=True, show=True)
-        self._name = "BoundaryLayer"
-        self.url = url
-        self.attribution = attribution
-        self.style = style
 
 
 class Legend(MacroElement):  # type: ignore[misc]

@@ -22,8 +22,9 @@ from markupsafe import Markup
 
 from ..escaping import map_text
 from ..vocabulary import HAZARD_KINDS
-from .data_layer import DataLayer, DataUrls, is_large, script_tag
-from .elements import BoundaryLayer, FeatureIndex, Legend
+from .basemap import BasemapLayer, BasemapUrls
+from .data_layer import DataLayer, DataUrls, is_large, script_tag, stylesheet_tag
+from .elements import FeatureIndex, Legend
 from .popups import render
 from .shown import GROUPED_HAZARDS, STOP, STOP_AREA, Shown, area_style, leg_style
 
@@ -43,13 +44,6 @@ AREA_STYLE = {
     "fillOpacity": 0.18,
 }
 BAND_STYLE = {"color": "#1d5c8f", "weight": 12, "opacity": 0.3, "dashArray": "1 0"}
-BOUNDARY_STYLE = {
-    "color": "#6b7b8c",
-    "weight": 0.8,
-    "fillColor": "#eef2f5",
-    "fillOpacity": 1,
-    "opacity": 1,
-}
 HAZARD_RING_PX = 34
 # The optional online base layer, by its xyzservices name (Folium's "OpenStreetMap").
 ONLINE_TILES = "OpenStreetMap Mapnik"
@@ -74,7 +68,8 @@ def online_tiles() -> Any:
 
 @dataclass(frozen=True)
 class MapOptions:
-    boundaries_url: str
+    # The offline base map's files as the page links them (None: no base map).
+    basemap: BasemapUrls | None
     online_tiles: bool = True
     link_target: str = "_self"
     # Embeds open passages in a new tab; "noopener" keeps that tab from reaching back.
@@ -396,12 +391,8 @@ def _build_map(
     # Folium passes max_zoom/min_zoom only to tile layers; the map itself needs them
     # (with no tile layer, fitting a single point would otherwise zoom without end).
     fmap.options.update({"maxZoom": 12, "minZoom": 2})
-    BoundaryLayer(
-        options.boundaries_url,
-        map_text(_("Country outlines (offline)")),
-        BOUNDARY_STYLE,
-        map_text(_("Boundaries: Natural Earth (public domain)")),
-    ).add_to(fmap)
+    if options.basemap is not None:
+        _add_basemap(fmap, options.basemap, options.language)
     if options.online_tiles:
         folium.TileLayer(
             online_tiles(),
@@ -418,6 +409,23 @@ def _build_map(
         points, shown, index = _folium_features(fmap, journeys, hazards, places, options)
     _finish(fmap, points, shown, index, options, grouped=grouped)
     return fmap
+
+
+def _add_basemap(fmap: folium.Map, urls: BasemapUrls, language: str) -> None:
+    header = fmap.get_root().header
+    header.add_child(stylesheet_tag(urls.css), name="atlas_basemap_css")
+    header.add_child(script_tag(urls.runtime), name="atlas_basemap_js")
+    BasemapLayer(
+        urls,
+        map_text(_("Base map (offline)")),
+        map_text(
+            _(
+                "Base map: Natural Earth (public domain); Korean names: the atlas's "
+                "translations; East Sea / Sea of Japan: both names shown"
+            )
+        ),
+        language,
+    ).add_to(fmap)
 
 
 def journey_colors(journeys: list[Data]) -> list[str]:

@@ -1,16 +1,15 @@
 """A static map of one journey, drawn on the server as SVG from the same data as the
-interactive map: crisp in print, no JavaScript. Country outlines come from the
-bundled Natural Earth file; approximate places are shaded areas or bands, legs are
-lines (dashed when approximate) with arrowheads, stops are numbered, hazards are
-lettered to match the handout's hazard list."""
+interactive map: crisp in print, no JavaScript. The base map (land, lakes, rivers,
+borders and a few labels in the page's language) is app/maps/svg_base.py; approximate
+places are shaded areas or bands, legs are lines (dashed when approximate) with
+arrowheads, stops are numbered, hazards are lettered to match the handout's hazard
+list."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +18,13 @@ from markupsafe import Markup, escape
 
 from ..geo import circle_ring
 from .placement import Symbol, place_symbols
+from .svg_base import STYLE, base_labels, base_layers
 
 Data = dict[str, Any]
+Box = tuple[float, float, float, float]
 WIDTH = 800.0
 MAX_HEIGHT = 620.0
 MARGIN_DEG = 2.0
-
-
-@lru_cache(maxsize=4)
-def _countries(path: str) -> tuple[Any, ...]:
-    return tuple(f["geometry"] for f in json.loads(Path(path).read_text())["features"])
 
 
 def hazard_letter(n: int) -> str:
@@ -98,9 +94,10 @@ HAZARD_HALF = 10.0  # a hazard's square (18) and its stroke
 HAZARD_RING = 24.0
 
 
-def _symbols(page: Data, places: dict[str, Data], frame: _Frame) -> list[str]:
+def _symbols(page: Data, places: dict[str, Data], frame: _Frame) -> tuple[list[str], list[Box]]:
     """Numbered stops, then lettered hazards (around their place), placed so that none
-    covers another (app/maps/placement.py); a thin line leads a moved one to its place."""
+    covers another (app/maps/placement.py); a thin line leads a moved one to its place.
+    Also their boxes (pixels), which the base map's labels keep clear of."""
     stops = [s for s in page["stops"] if places[s["place"]]["anchor"]]
     drawn = [(n, h) for n, h in enumerate(page["hazards"]) if h["mapped"]]
     symbols = []
@@ -138,14 +135,23 @@ def _symbols(page: Data, places: dict[str, Data], frame: _Frame) -> list[str]:
             f'height="18" rx="3"/><text x="{spot.x:.1f}" y="{spot.y + 4:.1f}">'
             f"{hazard_letter(n)}</text><title>{escape(hazard['name'])}</title></g>"
         )
-    return out
+    boxes = [
+        (spot.x - half, spot.y - half, spot.x + half, spot.y + half)
+        for symbol, spot in zip(symbols, spots, strict=True)
+        for half in [symbol.half]
+    ]
+    return out, boxes
 
 
-def journey_svg(page: Data, countries_path: str) -> Markup:
-    """The SVG for a journey page's data (see app.pages.builders.journey_page)."""
+def journey_svg(page: Data, labels_path: Path, language: str) -> Markup:
+    """The SVG for a journey page's data (see app.pages.builders.journey_page);
+    `labels_path`: the base map's labels in the page's language."""
     places = {p["slug"]: p for p in page["places"]}
     anchors = [p["anchor"] for p in places.values() if p["anchor"]]
     frame = _frame(anchors)
+    east = frame.west + WIDTH / (frame.aspect * frame.scale)
+    south = frame.north - frame.height / frame.scale
+    bounds = (frame.west, south, east, frame.north)
     out = [
         f'<svg class="handout-map" role="img" '
         f'viewBox="0 0 {WIDTH:.0f} {frame.height:.0f}" '
@@ -153,14 +159,22 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'class="arrowhead"/></marker></defs>',
+        STYLE,
         f'<rect class="sea" width="{WIDTH:.0f}" height="{frame.height:.0f}"/>',
+        *base_layers(bounds, frame.scale * frame.aspect, frame.xy),
     ]
-    for geometry in _countries(countries_path):
-        d = " ".join(frame.path(r, True) for r in _rings(geometry))
-        out.append(f'<path class="country" d="{d}"/>')
     for place in places.values():
         if place["approximate"]:
             out.append(_area(place, frame))
+    symbols, boxes = _symbols(page, places, frame)
+    out += base_labels(
+        labels_path,
+        language,
+        frame.scale * frame.aspect,
+        (WIDTH, frame.height),
+        frame.xy,
+        boxes,
+    )
     for leg in page["legs"]:
         start, end = places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]
         if leg["route"] != "known" or not start or not end:
@@ -171,6 +185,6 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
             f'<line class="leg{dashed}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
             f'y2="{y2:.1f}" marker-end="url(#arrow)"><title>{escape(leg["label"])}</title></line>'
         )
-    out += _symbols(page, places, frame)
+    out += symbols
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text above is escaped
