@@ -39,6 +39,9 @@ HAZARD_KINDS: dict[str, HazardKind] = {
     "illegal-entry": HazardKind(_l("No papers to leave"), "passport", "#6c757d"),
     "criminalisation": HazardKind(_l("Defection made a crime"), "gavel", "#5e548e"),
     "sexual-violence": HazardKind(_l("Sexual violence"), "triangle-exclamation", "#9d174d"),
+    "propaganda": HazardKind(
+        _l("Propaganda, no outside information"), "tower-broadcast", "#6d597a"
+    ),
 }
 
 OUTCOMES: dict[str, str] = {

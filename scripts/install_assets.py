@@ -14,7 +14,9 @@ the rest from Folium's lists).  This script:
 4. converts the Natural Earth 1:110m countries TopoJSON (``world-atlas``)
    into ``static/vendor/natural-earth/countries-110m.geojson`` (and the same data as
    ``countries-110m.js``, which a page opened from disk can load where fetch() cannot);
-5. checks every copied ``.css``/``.js`` file: no remote URL may be fetched
+5. builds the offline base map (scripts/build_basemap.py: levels of detail, cells and
+   labels in English and Korean from app/maps/geodata) into ``basemap/``;
+6. checks every copied ``.css``/``.js`` file: no remote URL may be fetched
    (``url(...)``/``@import`` in CSS, any non-audited URL in JS) and every
    relative reference (fonts, images, source maps) must exist locally.
 
@@ -402,6 +404,19 @@ def _copy_korean_font(build: Path) -> int:
     return copied
 
 
+def _build_basemap(build: Path) -> int:
+    """The offline base map (scripts/build_basemap.py), from app/maps/geodata."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_basemap
+    finally:
+        sys.path.pop(0)
+    sizes = build_basemap.build(build / "basemap", build / COUNTRIES_GEOJSON)
+    if "basemap-0.js" not in sizes or "labels-ko.js" not in sizes:
+        raise AssetError("basemap: the first level or the Korean labels are missing")
+    return len(sizes)
+
+
 def _convert_countries(build: Path) -> int:
     node = shutil.which("node")
     if node is None:
@@ -616,6 +631,7 @@ def main() -> int:
             icons = _subset_fontawesome(build)
             _copy_korean_font(build)
             countries = _convert_countries(build)
+            basemap_files = _build_basemap(build)
             problems = check_tree(build)
             if problems:
                 raise AssetError(
@@ -635,7 +651,7 @@ def main() -> int:
     print(
         f"install_assets: OK - {len(files)} files, {size / 1024 / 1024:.1f} MiB in "
         f"{VENDOR.relative_to(ROOT)}/ (node_modules: {npm_status}; "
-        f"{countries} countries; {icons} icons; 0 remote URLs)"
+        f"{countries} countries; {basemap_files} base map files; {icons} icons; 0 remote URLs)"
     )
     return 0
 

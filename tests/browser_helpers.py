@@ -20,16 +20,11 @@ ATLAS_READY = "() => !!(window.atlasMaps && window.atlasMaps.length)"
 # country outlines drawn and its pending layers settled.
 MAP_READY = "() => document.documentElement.dataset.atlasMap === 'ready'"
 
-# The offline base map is a GeoJSON layer fetched after the page loads; Natural Earth
-# 1:110m has 177 countries, while every area layer of ours holds a single feature.
+# The offline base map (static/js/basemap.js) loads its data as scripts after the page;
+# it marks the map's container once land, water and labels are drawn.
 OUTLINES_LOADED = """() => {
     const map = window.atlasMaps && window.atlasMaps.length && window.atlasMaps[0].map;
-    if (!map) return false;
-    let most = 0;
-    map.eachLayer((l) => {
-        if (l instanceof L.GeoJSON) most = Math.max(most, l.getLayers().length);
-    });
-    return most > 100;
+    return !!map && map.getContainer().dataset.atlasBasemap === "drawn";
 }"""
 
 MAP_STATE = """() => {
@@ -49,16 +44,21 @@ MAP_STATE = """() => {
             stopIcon: !!(icon && icon.querySelector(".atlas-stop")),
         };
     }
+    // The base map's land: its polygons' rings, drawn on the base map's canvas.
     let outlines = 0;
     map.eachLayer((l) => {
-        if (l instanceof L.GeoJSON) outlines = Math.max(outlines, l.getLayers().length);
+        if (l instanceof L.Polygon && l.options.pane === "atlasBasemap") {
+            outlines += l.getLatLngs().length;
+        }
     });
     return {
         maps: window.atlasMaps.length,
         isLeafletMap: map instanceof L.Map,
         features: features,
         outlineFeatures: outlines,
-        outlinePaths: container.querySelectorAll(".leaflet-overlay-pane path").length,
+        outlineCanvas: !!container.querySelector(".leaflet-atlasBasemap-pane canvas"),
+        baseLabels: Array.from(container.querySelectorAll(".atlas-label:not([hidden])"),
+            (label) => label.textContent),
         defaultPins: container.querySelectorAll("img.leaflet-marker-icon").length,
         layerControl: Array.from(
             container.querySelectorAll(".leaflet-control-layers label"),

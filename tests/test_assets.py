@@ -21,6 +21,8 @@ def test_every_vendored_asset_the_pages_load_is_installed():
         ICONS_CSS,
         ICONS_FONT,
         "vendor/natural-earth/countries-110m.js",
+        "vendor/basemap/basemap-0.js",
+        "vendor/basemap/labels-ko.js",
     } <= set(local_asset_paths())
     assert missing_assets() == []
 
@@ -53,10 +55,11 @@ def test_folium_links_only_our_static_copies(seeded_app):
 def test_the_offline_base_map_is_a_bundled_natural_earth_layer(client):
     page = client.get("/journeys/roh-family").get_data(as_text=True)
     # Linked under its content-hashed name (app/http/static_files.py).
-    linked = re.search(r"/static/vendor/natural-earth/countries-110m\.[0-9a-f]{10}\.js", page)
-    assert linked, "the page does not link the boundaries script"
+    linked = re.search(r"/static/vendor/basemap/basemap-0\.[0-9a-f]{10}\.js", page)
+    assert linked, "the page does not link the base map's first level"
     script = client.get(linked.group(0)).get_data(as_text=True)
-    assert script.startswith("window.atlasNaturalEarth = ")
+    assert script.startswith('(window.atlasBasemapData=window.atlasBasemapData||{})["0"]=')
+    # The place editor still draws the 1:110m outlines (static/js/editor-map.js).
     boundaries = client.get("/static/vendor/natural-earth/countries-110m.geojson").get_json()
     ids = {feature.get("id") for feature in boundaries["features"]}
     assert {"408", "410", "156", "704", "418", "764"} <= ids

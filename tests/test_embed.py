@@ -80,8 +80,9 @@ LEG_FIT = """(key) => {
     const bounds = layer.getBounds();
     return {
         zoom: map.getZoom(),
-        fitZoom: Math.min(map.getMaxZoom(), 7,
-                          map.getBoundsZoom(bounds, false, L.point(48, 48))),
+        // Framed clear of the controls, with room for the symbols (map-layout.js).
+        fitZoom: Math.min(map.getMaxZoom(), 7, map.getBoundsZoom(bounds, false,
+            ((p) => p.paddingTopLeft.add(p.paddingBottomRight))(atlasLayout.padding(map)))),
         centreInView: map.getBounds().contains(bounds.getCenter()),
         popupOpen: layer.isPopupOpen(),
     };

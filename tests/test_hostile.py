@@ -286,7 +286,7 @@ def test_hostile_text_on_the_journey_map_never_runs_and_reads_as_written(browser
         # The layer control and the legend are whole.
         kinds = {h["kind_label"] for h in journey["hazards"] if f"hazard-{h['slug']}" in features}
         labels = map_state(page)["layerControl"]
-        for label in ["Country outlines (offline)", "Approximate places", "Route: legs and stops"]:
+        for label in ["Base map (offline)", "Approximate places", "Route: legs and stops"]:
             assert labels.count(label) == 1, labels
         assert {lb.removeprefix("Hazard: ") for lb in labels if lb.startswith("Hazard: ")} == kinds
         expect(page.locator(".atlas-legend summary")).to_have_text("How to read this map")

@@ -88,9 +88,9 @@ EXPECTED_RECORDS = {
     "place": 20,
     "journey": 8,
     "leg": 18,
-    "hazard": 32,
-    "discrepancy": 11,
-    "discrepancy_side": 22,
+    "hazard": 35,
+    "discrepancy": 18,
+    "discrepancy_side": 36,
 }
 
 
@@ -151,6 +151,42 @@ def test_people_are_named_the_same_way_in_every_korean_text():
         assert other not in everything, other
 
 
+# Korean that said more than its English (issue 13): "starve" is not "starve to death",
+# "sex trafficking" is not prostitution, "little girls" are not "little daughters".
+SAYS_MORE = {
+    "굶어 죽": "starve to death, where the English says starve",
+    "성매매": "prostitution, where the English says sex trafficking",
+    "딸": "daughters, where the English says girls",
+    "끌려": "dragged away, where the English says taken",
+}
+
+
+def test_korean_says_no_more_than_the_english():
+    for kind, records in yaml_records().items():
+        for key, data in records:
+            for korean in KOREAN_FIELDS[kind]:
+                text = str(data.get(korean) or "")
+                for words, why in SAYS_MORE.items():
+                    assert words not in text, f"{kind} {key} {korean}: {words!r} says {why}"
+
+
+def test_the_atlas_s_own_korean_spelling_of_han_jeong_cheong_is_marked_where_used():
+    """한정청 is the atlas's transliteration (the sources give only "Han Jeong-Cheong"):
+    every Korean text that uses it gives the romanised name beside it."""
+    used = 0
+    for kind, records in yaml_records().items():
+        for key, data in records:
+            for korean in KOREAN_FIELDS[kind]:
+                text = str(data.get(korean) or "")
+                if "한정청" in text:
+                    used += 1
+                    first = text.index("한정청")
+                    assert text[first:].startswith("한정청(Han Jeong-Cheong") or text[
+                        first:
+                    ].startswith("한정청, Han Jeong-Cheong"), f"{kind} {key} {korean}: {text}"
+    assert used >= 5
+
+
 # ---------------------------------------------------------------- seeding
 
 
@@ -173,8 +209,8 @@ def test_the_seed_reports_korean_coverage_and_stores_null_where_there_is_none(
     result = seed_cli(empty_app, seeds_copy)
     assert result.exit_code == 0, result.output
     assert (
-        "Korean text: 19/20 places, 8/8 journeys, 17/18 legs, 32/32 hazards,"
-        " 11/11 discrepancies, 22/22 discrepancy sides." in result.output
+        "Korean text: 19/20 places, 8/8 journeys, 17/18 legs, 35/35 hazards,"
+        " 18/18 discrepancies, 36/36 discrepancy sides." in result.output
     )
     with empty_app.app_context():
         china = db.session.scalars(select(Place).filter_by(slug="china")).one()
@@ -537,7 +573,7 @@ def test_an_editor_types_korean_in_chromium_and_sees_it_saved_or_refused(browser
         korean = page.get_by_label("Summary in Korean")
         assert korean.get_attribute("lang") == "ko"
         expect(korean).to_have_value(re.compile("기근과 식량 부족"))
-        expect(page.get_by_label("Name in Korean")).to_have_value("기근과 식량 부족")
+        expect(page.get_by_label("Name in Korean")).to_have_value("기근, 식량 부족과 경제 위기")
 
         # The English pasted into the Korean box: refused, said beside the field.
         korean.fill("Famine, food shortages and an economic crisis drive people to flee.")
@@ -553,7 +589,7 @@ def test_an_editor_types_korean_in_chromium_and_sees_it_saved_or_refused(browser
             "브라우저에서 고친 요약: 기근이 사람들을 떠나게 한다."
         )
         expect(page.get_by_label("Summary", exact=True)).to_have_value(
-            re.compile("^Famine, food shortages and an economic crisis")
+            re.compile("^Famine, food shortages, an economic crisis")
         )
         assert watch.offsite == [], watch.offsite
         # Only the refused save answered with an error status (its 422).

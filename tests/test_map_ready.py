@@ -15,13 +15,15 @@ pytestmark = pytest.mark.browser
 READY = "() => document.documentElement.dataset.atlasMap === 'ready'"
 STATE = "() => document.documentElement.dataset.atlasMap || null"
 
-# The largest GeoJSON layer of each map of the page (the outlines: 177 countries).
+# The base map's land polygons drawn on each map of the page (static/js/basemap.js).
 OUTLINES_PER_MAP = """() => (window.atlasMaps || []).map((entry) => {
-    let most = 0;
+    let rings = 0;
     entry.map.eachLayer((l) => {
-        if (l instanceof L.GeoJSON) most = Math.max(most, l.getLayers().length);
+        if (l instanceof L.Polygon && l.options.pane === "atlasBasemap") {
+            rings += l.getLatLngs().length;
+        }
     });
-    return most;
+    return rings;
 })"""
 
 # A map script's data layer as the contract has it push its Promise (before the page's
@@ -48,7 +50,8 @@ def new_page(browser: Any, live_server: Any) -> tuple[Any, Any, PageWatch]:
 
 
 def is_outlines_script(url: str) -> bool:
-    return "/static/" in url and "countries" in url
+    """The base map's first level of detail (the whole region), which every map needs."""
+    return "/static/vendor/basemap/basemap-0" in url
 
 
 @pytest.mark.parametrize("kind", sorted(PAGES))
@@ -81,7 +84,9 @@ def test_ready_waits_for_every_pending_layer_also_those_pushed_later(browser, li
     try:
         page.goto(live_server.url + PAGES["journey"], wait_until="load")
         # Outlines drawn and the page loaded: only the pending layer holds it back.
-        page.wait_for_function("() => (window.atlasNaturalEarthWaiting || []).length === 0")
+        page.wait_for_function(
+            "() => window.atlasMaps.every(({map}) => map.getContainer().dataset.atlasBasemap)"
+        )
         assert min(page.evaluate(OUTLINES_PER_MAP)) > 100
         assert page.evaluate(STATE) is None
         # While the first settles, a second layer is pushed: ready waits for it too.

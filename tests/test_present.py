@@ -308,6 +308,13 @@ def test_a_journey_without_legs_gets_title_overview_and_sources(empty_app, seeds
     (seeds_copy / "journeys.yaml").write_text(
         yaml.safe_dump(journeys, allow_unicode=True, sort_keys=False), "utf-8"
     )
+    # Nor hazards: the deck is its bare minimum (her journey shares the propaganda hazard).
+    hazards = yaml.safe_load((seeds_copy / "hazards.yaml").read_text("utf-8"))
+    for hazard in hazards:
+        hazard["journeys"] = [j for j in hazard["journeys"] if j != slug]
+    (seeds_copy / "hazards.yaml").write_text(
+        yaml.safe_dump(hazards, allow_unicode=True, sort_keys=False), "utf-8"
+    )
     seed(empty_app, seeds_copy)
     client = empty_app.test_client()
     assert client.get(f"/journeys/{slug}.json").get_json()["legs"] == []

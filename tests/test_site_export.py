@@ -106,7 +106,8 @@ def test_every_page_of_every_journey_is_written_in_both_settings(site, seeded_ap
     for slug in SEED_JOURNEYS:
         assert (site / f"classroom/present/journeys/{slug}.html").is_file()
         assert (site / f"ko/classroom/present/journeys/{slug}.html").is_file()
-    assert (site / "static/vendor/natural-earth/countries-110m.js").is_file()
+    assert (site / "static/vendor/basemap/basemap-0.js").is_file()
+    assert (site / "static/vendor/basemap/labels-ko.js").is_file()
     assert (site / STAMP).is_file()
 
 
@@ -257,7 +258,8 @@ def check_journey_map(page: Any, journey: dict[str, Any]) -> None:
     assert drawn == {f"leg-{leg['order']}" for leg in known_legs(journey)}
     hazards = {key for key in state["features"] if key.startswith("hazard-")}
     assert hazards == {f"hazard-{h['slug']}" for h in drawn_hazards(journey)}
-    assert state["outlineFeatures"] > 100, "the country outlines did not load"
+    assert state["outlineFeatures"] > 100, "the base map's land did not load"
+    assert state["baseLabels"], "the base map shows no names"
 
 
 def walk_the_deck(page: Any, url: str) -> None:
@@ -315,6 +317,9 @@ def test_the_copy_works_from_a_plain_static_server_with_the_network_cut(
         expect(page.locator("html")).to_have_attribute("lang", "ko")
         open_map_page(page, page.url, watch)
         check_journey_map(page, korean_roh)
+        # The base map's names in Korean, from the copy (the network is cut).
+        names = " ".join(map_state(page)["baseLabels"])
+        assert re.search("[\uac00-\ud7a3]", names), names
         walk_the_deck(page, f"{static_server}/ko/classroom/present/journeys/{ROH}.html")
 
         open_map_page(page, f"{static_server}/embed/journeys/{ROH}.html", watch)

@@ -239,6 +239,17 @@ def _records() -> dict[str, Schema]:
                 "anchor": nullable(LAT_LON),
                 "anchor_note": TEXT_OR_NULL,
                 "area": ref("Area"),
+                # Who chose the drawn point: the sources only when one states it.
+                "point": obj(
+                    {
+                        "chosen_by": {
+                            "type": ["string", "null"],
+                            "enum": ["sources", "atlas", None],
+                        },
+                        "text": STRING,
+                    }
+                ),
+                "stop_style": enum(("area", "pin")),
                 **citations,
             }
         ),

@@ -124,6 +124,10 @@ FIELDS = [
         kind="choice",
         required=False,
         choices=country_choices,
+        help=_l(
+            "left empty, a place keeps the area derived for it from several countries "
+            "(a union, or a band along a border, as the seed data define it)"
+        ),
     ),
     Field("circle_km", _l("Circle radius (km)"), kind="number", required=False, low=0.1, high=5000),
     Field(
@@ -222,6 +226,16 @@ def read_place(session: Session, own_id: int | None, errors: dict[str, str]) -> 
         errors["area_kind"] = _("Only a place whose location is unknown (no anchor) has no area.")
     elif kind == "natural_earth":
         geometry = _shapes(natural_earth_path()).get(v["area_country"] or "")
+        if geometry is None and not v["area_country"] and own_id is not None:
+            # A derived area (a union of countries, a band along a border) is no single
+            # country of the list: saving the place's other fields keeps it.
+            current = session.get(Place, own_id)
+            if (
+                current is not None
+                and current.area_kind == "natural_earth"
+                and current.area_geojson
+            ):
+                geometry = json.loads(current.area_geojson)
         if geometry is None:
             errors.setdefault("area_country", _("Choose the country whose outline is drawn."))
         area["area_geojson"] = json.dumps(geometry)

@@ -64,18 +64,17 @@ def hazard_url(hazard: Data, root: str, fallback: str) -> str:
 
 
 def point_type(place: Data) -> str:
+    if place["point"]["chosen_by"] == "sources":
+        return "exact point the sources state"
     if not place["approximate"]:
-        return "exact point"
+        return "exact point, the atlas's own choice"
     return f"representative point of an area ({place['precision']})"
 
 
 def point_note(place: Data) -> str:
-    if not place["approximate"]:
-        return f"{place['name']}: an exact point the sources give."
-    return (
-        f"{place['name']}: {place['precision_label']}. This anchor is an editorial "
-        "representative point of the area, not a location the sources give."
-    )
+    """Who chose the point (app/pages/records.py `point_data`), and the place's note."""
+    note = f" {place['anchor_note']}" if place.get("anchor_note") else ""
+    return f"{place['name']}: {place['precision_label']}. {place['point']['text']}.{note}"
 
 
 def _links(element: ET.Element, item: Data, root: str) -> None:

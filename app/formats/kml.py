@@ -140,9 +140,12 @@ def _placemark(
 
 
 def _place_note(place: Data) -> str:
+    """Who chose the drawn point (the sources only when one states it), then how the
+    place is drawn."""
+    chosen = f"<p>{html_text(place['point']['text'])}.</p>"
     if not place["approximate"]:
-        return "<p>An exact point the sources give.</p>"
-    return (
+        return chosen
+    return chosen + (
         f"<p>{html_text(place['precision_label'])}: drawn as the area of "
         f"{html_text(place['name'])}, not as a point.</p>"
     )

@@ -28,10 +28,13 @@ from typing import Any, Final
 import folium
 import folium.plugins
 
+from .basemap import FIRST_LEVEL, LABELS
+
 # Relative to the Flask static folder (``static/``).
 VENDOR_DIR: Final = "vendor"
 COUNTRIES_GEOJSON: Final = "vendor/natural-earth/countries-110m.geojson"
-# The same data as a script (`window.atlasNaturalEarth = ...`), written by the installer.
+# The same data as a script (`window.atlasNaturalEarth = ...`), written by the installer,
+# for the place editor (the maps draw the base map of app/maps/basemap.py).
 COUNTRIES_SCRIPT: Final = "vendor/natural-earth/countries-110m.js"
 DEFAULT_STATIC_FOLDER: Final = Path(__file__).resolve().parents[2] / "static"
 
@@ -93,6 +96,10 @@ LINKED_ASSETS: Final[tuple[str, ...]] = (
     ICONS_CSS,
     COUNTRIES_GEOJSON,
     COUNTRIES_SCRIPT,
+    # The base map's first level and labels (scripts/build_basemap.py, run by the
+    # installer); its deeper levels are cells of open extent, listed where they are read.
+    FIRST_LEVEL,
+    *LABELS.values(),
 )
 
 

@@ -123,6 +123,11 @@ class DataLayer(MacroElement):  # type: ignore[misc]
         self.config = config
 
 
+def stylesheet_tag(url: str) -> Element:
+    """A stylesheet a map's script relies on, linked in the map's header."""
+    return Element(f'<link rel="stylesheet" href="{map_markup(str(Markup.escape(url)))}">')
+
+
 def script_tag(url: str) -> Element:
     """The client script, loaded in the map's header before the map script runs."""
     # (Element compiles its text as a template: the escaped URL holds no braces.)

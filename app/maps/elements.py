@@ -9,50 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from branca.element import MacroElement
-from folium.map import Layer
 from folium.template import Template
-
-
-class BoundaryLayer(Layer):  # type: ignore[misc]
-    """The offline base map: bundled Natural Earth country outlines, loaded as a script
-    from our own host (not inlined, so the page stays small and cacheable; a script and
-    not fetch(), because a page opened from disk may not fetch). Loaded once per page,
-    however many maps it has."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON(null, {
-            interactive: false,
-            attribution: {{ this.attribution|tojson }},
-            style: {{ this.style|tojson }}
-        });
-        (function (layer) {
-            function add() {
-                layer.addData(window.atlasNaturalEarth);
-                layer.bringToBack();
-            }
-            if (window.atlasNaturalEarth) return add();
-            var waiting = window.atlasNaturalEarthWaiting = window.atlasNaturalEarthWaiting || [];
-            waiting.push(add);
-            if (waiting.length > 1) return;
-            var script = document.createElement("script");
-            script.src = {{ this.url|tojson }};
-            script.onload = function () {
-                waiting.splice(0).forEach(function (callback) { callback(); });
-            };
-            document.head.appendChild(script);
-        })({{ this.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, url: str, name: str, style: dict[str, Any], attribution: str):
-        super().__init__(name=name, overlay=False, control=True, show=True)
-        self._name = "BoundaryLayer"
-        self.url = url
-        self.attribution = attribution
-        self.style = style
 
 
 class Legend(MacroElement):  # type: ignore[misc]
@@ -83,8 +40,9 @@ class Legend(MacroElement):  # type: ignore[misc]
 
 class FeatureIndex(MacroElement):  # type: ignore[misc]
     """Publishes the map and its features by stable id (leg-2, hazard-landmines) so that
-    the page's own script can open a popup from a link or from the itinerary; and the
-    words for Leaflet's own controls in the page's language (Leaflet writes English)."""
+    the page's own script can open a popup from a link or from the itinerary; the
+    words for Leaflet's own controls in the page's language (Leaflet writes English);
+    the bounds to frame; and, on a map of several journeys, each journey's layer."""
 
     _template = Template(
         """
@@ -97,14 +55,35 @@ class FeatureIndex(MacroElement):  # type: ignore[misc]
                 {{ key|tojson }}: {{ element.get_name() }},
             {%- endfor %}
             },
-            controls: {{ this.controls|tojson }}
+            controls: {{ this.controls|tojson }},
+            fit: {{ this.fit|tojson }},
+            journeys: {
+            {%- for slug, group in this.journeys.items() %}
+                {{ slug|tojson }}: {{ group.get_name() }},
+            {%- endfor %}
+            }
         });
+        // Framed clear of its controls, symbols spread (static/js/map-layout.js).
+        if (window.atlasLayout) {
+            window.atlasLayout.start(window.atlasMaps[window.atlasMaps.length - 1]);
+        }
         {% endmacro %}
         """
     )
 
-    def __init__(self, features: dict[str, Any], controls: dict[str, str]):
+    def __init__(
+        self,
+        features: dict[str, Any],
+        controls: dict[str, str],
+        *,
+        fit: dict[str, Any] | None = None,
+        journeys: dict[str, Any] | None = None,
+    ):
         super().__init__()
         self._name = "FeatureIndex"
         self.features = features
         self.controls = controls
+        # The bounds the map frames once its controls exist, and their zoom cap.
+        self.fit = fit
+        # A map of several journeys: each journey's layer by slug (its key, highlight).
+        self.journeys = journeys or {}

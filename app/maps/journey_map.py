@@ -22,15 +22,22 @@ from markupsafe import Markup
 
 from ..escaping import map_text
 from ..vocabulary import HAZARD_KINDS
-from .data_layer import DataLayer, DataUrls, is_large, script_tag
-from .elements import BoundaryLayer, FeatureIndex, Legend
+from .basemap import BasemapLayer, BasemapUrls
+from .data_layer import DataLayer, DataUrls, is_large, script_tag, stylesheet_tag
+from .elements import FeatureIndex, Legend
 from .leg_paths import LINE, OVERLAND, RELOCATED, LegPath, leg_label, leg_path, midpoint
 from .leg_paths import schematic_note as _schematic_note
 from .popups import render
+from .shown import GROUPED_HAZARDS, STOP, STOP_AREA, Shown, area_style, leg_style
 
 Data = dict[str, Any]
 
-JOURNEY_COLORS = ("#c0392b", "#1f6feb", "#2d6a4f", "#8e44ad", "#b35c00", "#0f766e", "#6d4c41")
+# One colour per journey on a map of several: Okabe-Ito and Paul Tol hues, darkened
+# where needed so that each line keeps at least 3:1 against the land and the sea, and
+# apart in lightness as well as hue (told apart by readers with colour-blindness too).
+JOURNEY_COLORS = ("#0072B2", "#B84F00", "#AA4499", "#117733", "#332288", "#882255", "#5E6B00")
+SINGLE_JOURNEY_COLOR = "#c0392b"
+DIRECT_ROUTE_COLOR = "#6c757d"
 AREA_STYLE = {
     "color": "#7a5c00",
     "weight": 1.5,
@@ -39,13 +46,6 @@ AREA_STYLE = {
     "fillOpacity": 0.18,
 }
 BAND_STYLE = {"color": "#1d5c8f", "weight": 12, "opacity": 0.3, "dashArray": "1 0"}
-BOUNDARY_STYLE = {
-    "color": "#6b7b8c",
-    "weight": 0.8,
-    "fillColor": "#eef2f5",
-    "fillOpacity": 1,
-    "opacity": 1,
-}
 HAZARD_RING_PX = 34
 # The optional online base layer, by its xyzservices name (Folium's "OpenStreetMap").
 ONLINE_TILES = "OpenStreetMap Mapnik"
@@ -70,7 +70,8 @@ def online_tiles() -> Any:
 
 @dataclass(frozen=True)
 class MapOptions:
-    boundaries_url: str
+    # The offline base map's files as the page links them (None: no base map).
+    basemap: BasemapUrls | None
     online_tiles: bool = True
     link_target: str = "_self"
     # Embeds open passages in a new tab; "noopener" keeps that tab from reaching back.
@@ -102,9 +103,14 @@ class MapParts:
 
 
 def located_by(place: Data) -> str:
-    if place["provenance"] == "stated":
-        return str(_("Located by: the sources"))
-    return str(_("Located by: editorial assumption"))
+    """Who chose the point the map draws for this place (app/pages/records.py
+    `point_data`): the sources only when a source states the point itself."""
+    return str(place["point"]["text"])
+
+
+def point_note(place: Data) -> str | None:
+    """The place's note on its drawn point (why it is there, what is not known)."""
+    return place.get("anchor_note") or None
 
 
 def _fallback(item: Data, field: str) -> bool:
@@ -139,6 +145,8 @@ def area_popup(place: Data, options: MapOptions) -> Markup:
         # Editorial notes are written in English only.
         summary_en=options.language != "en",
         facts=[located_by(place)],
+        note=point_note(place),
+        note_en=_fallback(place, "anchor_note"),
         approximate=place["precision_label"],
         **_citation_context(place, options),
     )
@@ -195,20 +203,31 @@ def stop_popup(stop: Data, place: Data, options: MapOptions) -> Markup:
         summary=None,
         summary_en=False,
         facts=[located_by(place)],
+        note=point_note(place),
+        note_en=_fallback(place, "anchor_note"),
         approximate=place["precision_label"] if place["approximate"] else None,
         **_citation_context(place, options),
     )
 
 
 def _stop_marker(stop: Data, place: Data, color: str, options: MapOptions) -> folium.Marker:
+    """A numbered stop. At a place known only to an area (country, region, river) the
+    number is the area's label (a soft dashed ring at the area's label point), never a
+    pin-like badge on a spot the sources do not give."""
     title = stop_title(stop, place)
+    as_area = place.get("stop_style") == "area"
+    size = 32 if as_area else 26
     icon = folium.DivIcon(
         html=render(
-            "stop_icon.html", number=stop["number"], approximate=place["approximate"], color=color
+            "stop_icon.html",
+            number=stop["number"],
+            approximate=place["approximate"],
+            area=as_area,
+            color=color,
         ),
-        icon_size=(26, 26),
-        icon_anchor=(13, 13),
-        class_name="atlas-divicon",
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        class_name="atlas-divicon atlas-stop-area-label" if as_area else "atlas-divicon",
     )
     popup = _popup(stop_popup(stop, place, options))
     return folium.Marker(
@@ -439,12 +458,8 @@ def _build_map(
     # Folium passes max_zoom/min_zoom only to tile layers; the map itself needs them
     # (with no tile layer, fitting a single point would otherwise zoom without end).
     fmap.options.update({"maxZoom": 12, "minZoom": 2})
-    BoundaryLayer(
-        options.boundaries_url,
-        map_text(_("Country outlines (offline)")),
-        BOUNDARY_STYLE,
-        map_text(_("Boundaries: Natural Earth (public domain)")),
-    ).add_to(fmap)
+    if options.basemap is not None:
+        _add_basemap(fmap, options.basemap, options.language)
     if options.online_tiles:
         folium.TileLayer(
             online_tiles(),
@@ -456,18 +471,43 @@ def _build_map(
 
     grouped = options.data is not None and is_large(journeys, hazards, places)
     if grouped:
-        points, kinds_present, index = _data_features(fmap, journeys, hazards, places, options)
+        points, shown, index = _data_features(fmap, journeys, hazards, places, options)
     else:
-        points, kinds_present, index = _folium_features(fmap, journeys, hazards, places, options)
-    _finish(fmap, points, kinds_present, index, options, grouped=grouped)
+        points, shown, index = _folium_features(fmap, journeys, hazards, places, options)
+    _finish(fmap, points, shown, index, options, grouped=grouped)
     return fmap
 
 
+def _add_basemap(fmap: folium.Map, urls: BasemapUrls, language: str) -> None:
+    header = fmap.get_root().header
+    header.add_child(stylesheet_tag(urls.css), name="atlas_basemap_css")
+    header.add_child(script_tag(urls.runtime), name="atlas_basemap_js")
+    BasemapLayer(
+        urls,
+        map_text(_("Base map (offline)")),
+        map_text(
+            _(
+                "Base map: Natural Earth (public domain); Korean names: the atlas's "
+                "translations; East Sea / Sea of Japan: both names shown"
+            )
+        ),
+        language,
+    ).add_to(fmap)
+
+
 def journey_colors(journeys: list[Data]) -> list[str]:
+    """Each journey's colour: the direct route grey, the others from the palette in
+    turn (the direct route takes no turn, so no two journeys of a map share one)."""
     colors = []
-    for n, journey in enumerate(journeys):
-        color = JOURNEY_COLORS[n % len(JOURNEY_COLORS)] if len(journeys) > 1 else "#c0392b"
-        colors.append("#6c757d" if journey["kind"] == "direct-route" else color)
+    n = 0
+    for journey in journeys:
+        if journey["kind"] == "direct-route":
+            colors.append(DIRECT_ROUTE_COLOR)
+        elif len(journeys) == 1:
+            colors.append(SINGLE_JOURNEY_COLOR)
+        else:
+            colors.append(JOURNEY_COLORS[n % len(JOURNEY_COLORS)])
+            n += 1
     return colors
 
 
@@ -477,29 +517,49 @@ def _route_name(journeys: list[Data], journey: Data) -> str:
     return str(_("Journey: %(title)s", title=journey["title"]))
 
 
+def _layer_name(journeys: list[Data], journey: Data, color: str) -> Markup:
+    """A journey's name in the layers control; on a map of several, after a swatch of
+    its colour, so the layer list is a key too."""
+    name = map_text(_route_name(journeys, journey))
+    if len(journeys) == 1:
+        return name
+    swatch = Markup('<span class="atlas-key-swatch" style="border-color: {}"></span> ')
+    return swatch.format(color) + name
+
+
+def _shown_journey(journey: Data, color: str, group: folium.FeatureGroup) -> Data:
+    return {"slug": journey["slug"], "title": journey["title"], "color": color, "group": group}
+
+
 def _data_features(
     fmap: folium.Map,
     journeys: list[Data],
     hazards: list[Data],
     places: list[Data],
     options: MapOptions,
-) -> tuple[list[list[float]], list[str], dict[str, Any]]:
+) -> tuple[list[list[float]], Shown, dict[str, Any]]:
     """Data mode (app/maps/data_layer.py): empty groups for the layers control, filled
     in the browser from the map's JSON document; bounds and legend from the data here."""
     assert options.data is not None
+    shown = Shown()
     by_slug = {p["slug"]: p for p in places}
     areas = folium.FeatureGroup(name=map_text(_("Approximate places")), show=True)
     areas.add_to(fmap)
+    shown.styles |= {area_style(p) for p in places if p["approximate"] and p.get("area")}
     routes = []
     points: list[list[float]] = []
-    for journey in journeys:
-        group = folium.FeatureGroup(name=map_text(_route_name(journeys, journey)), show=True)
+    for journey, color in zip(journeys, journey_colors(journeys), strict=True):
+        group = folium.FeatureGroup(name=_layer_name(journeys, journey, color), show=True)
         group.add_to(fmap)
         routes.append(group)
+        shown.journeys.append(_shown_journey(journey, color, group))
+        shown.styles |= {leg_style(journey, leg) for leg in journey["legs"]}
         for stop in journey["stops"]:
             anchor = by_slug[stop["place"]]["anchor"]
             if anchor:
                 points.append(anchor)
+                area_stop = by_slug[stop["place"]].get("stop_style") == "area"
+                shown.styles.add(STOP_AREA if area_stop else STOP)
     drawn = [h for h in hazards if h["place"] and by_slug[h["place"]]["anchor"]]
     points += [by_slug[h["place"]]["anchor"] for h in drawn]
     hazard_group = folium.FeatureGroup(
@@ -522,8 +582,10 @@ def _data_features(
             "failed": _("This could not be loaded. Reload the page to try again."),
         },
     ).add_to(fmap)
-    kinds_present = [k for k in HAZARD_KINDS if any(h["kind"] == k for h in drawn)]
-    return points, kinds_present, {}
+    shown.hazard_kinds = [k for k in HAZARD_KINDS if any(h["kind"] == k for h in drawn)]
+    if drawn:
+        shown.styles.add(GROUPED_HAZARDS)
+    return points, shown, {}
 
 
 def _folium_features(
@@ -532,7 +594,8 @@ def _folium_features(
     hazards: list[Data],
     places: list[Data],
     options: MapOptions,
-) -> tuple[list[list[float]], list[str], dict[str, Any]]:
+) -> tuple[list[list[float]], Shown, dict[str, Any]]:
+    shown = Shown()
     by_slug = {p["slug"]: p for p in places}
     index: dict[str, Any] = {}
     areas = folium.FeatureGroup(name=map_text(_("Approximate places")), show=True)
@@ -542,20 +605,14 @@ def _folium_features(
             if layer is not None:
                 layer.add_to(areas)
                 index[f"place-{place['slug']}"] = layer
+                shown.styles.add(area_style(place))
     areas.add_to(fmap)
 
     points: list[list[float]] = []
     labelled: list[tuple[str, list[float]]] = []
-    for n, journey in enumerate(journeys):
-        color = JOURNEY_COLORS[n % len(JOURNEY_COLORS)] if len(journeys) > 1 else "#c0392b"
-        if journey["kind"] == "direct-route":
-            color = "#6c757d"
-        name = (
-            _("Route: legs and stops")
-            if len(journeys) == 1
-            else _("Journey: %(title)s", title=journey["title"])
-        )
-        group = folium.FeatureGroup(name=map_text(name), show=True)
+    for journey, color in zip(journeys, journey_colors(journeys), strict=True):
+        group = folium.FeatureGroup(name=_layer_name(journeys, journey, color), show=True)
+        shown.journeys.append(_shown_journey(journey, color, group))
         for leg in journey["legs"]:
             lines = _leg_lines(journey, leg, color, by_slug, options, labelled)
             if lines is not None:
@@ -563,6 +620,7 @@ def _folium_features(
                 for layer in drawn:
                     layer.add_to(group)
                 hit.add_to(group)
+                shown.styles.add(leg_style(journey, leg))
                 key = (
                     f"leg-{leg['order']}"
                     if len(journeys) == 1
@@ -575,28 +633,30 @@ def _folium_features(
                 points.append(place["anchor"])
                 marker = _stop_marker(stop, place, color, options)
                 marker.add_to(group)
+                shown.styles.add(STOP_AREA if place.get("stop_style") == "area" else STOP)
                 # Indexed on every map: the keyboard walks stops and legs in this order.
                 prefix = "" if len(journeys) == 1 else f"{journey['slug']}-"
                 index[f"{prefix}stop-{stop['number']}"] = marker
         group.add_to(fmap)
 
     drawn = [h for h in hazards if h["place"] and by_slug[h["place"]]["anchor"]]
-    kinds_present = [k for k in HAZARD_KINDS if any(h["kind"] == k for h in drawn)]
-    at_place: dict[str, list[Data]] = {}
+    shown.hazard_kinds = [k for k in HAZARD_KINDS if any(h["kind"] == k for h in drawn)]
+    # One ring per drawn point: places that share a point (a country, and a camp known
+    # only to be somewhere in it, both at the country's label point) share one ring.
+    at_point: dict[tuple[float, ...], list[Data]] = {}
     for hazard in hazards:
-        if hazard["place"]:  # a hazard whose place is not told is listed, not drawn
-            at_place.setdefault(hazard["place"], []).append(hazard)
+        anchor = by_slug[hazard["place"]]["anchor"] if hazard["place"] else None
+        if anchor:  # a hazard whose place is not told (or not drawn) is listed, not drawn
+            at_point.setdefault(tuple(anchor), []).append(hazard)
     groups = {
         k: folium.FeatureGroup(
             name=map_text(_("Hazard: %(name)s", name=HAZARD_KINDS[k].label)),
             show=options.show_hazards,
         )
-        for k in kinds_present
+        for k in shown.hazard_kinds
     }
-    for slug, present in at_place.items():
-        anchor = by_slug[slug]["anchor"]
-        if not anchor:
-            continue
+    for point, present in at_point.items():
+        anchor = list(point)
         points.append(anchor)
         for slot, hazard in enumerate(present):
             marker = _hazard_marker(hazard, anchor, slot, len(present), options)
@@ -604,13 +664,31 @@ def _folium_features(
             index[f"hazard-{hazard['slug']}"] = marker
     for group in groups.values():
         group.add_to(fmap)
-    return points, kinds_present, index
+    return points, shown, index
+
+
+def _legend_html(shown: Shown, options: MapOptions, *, grouped: bool) -> Markup:
+    return render(
+        "legend.html",
+        shown=shown.styles,
+        journeys=shown.journeys if len(shown.journeys) > 1 else [],
+        hazard_kinds=[
+            {
+                "label": str(HAZARD_KINDS[k].label),
+                "icon": HAZARD_KINDS[k].icon,
+                "color": HAZARD_KINDS[k].color,
+            }
+            for k in shown.hazard_kinds
+        ],
+        open=options.legend_open,
+        grouped=grouped,
+    )
 
 
 def _finish(
     fmap: folium.Map,
     points: list[list[float]],
-    kinds_present: list[str],
+    shown: Shown,
     index: dict[str, Any],
     options: MapOptions,
     *,
@@ -618,25 +696,16 @@ def _finish(
 ) -> None:
     """Bounds, legend, controls and the feature index, the same in both modes
     (`grouped`: data mode, where hazards are circles, one per place)."""
+    fit = None
     if points:
-        # A journey told within one country has a single point: cap the zoom.
-        fmap.fit_bounds(_bounds(points), padding=(30, 30), max_zoom=7)
+        # The page frames these bounds once its controls exist (static/js/map-layout.js,
+        # clear of every control); until then the map is centred on them. A journey
+        # told within one country has a single point: cap the zoom.
+        bounds = _bounds(points)
+        fit = {"bounds": bounds, "maxZoom": 7}
+        fmap.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     if options.show_legend:
-        Legend(
-            render(
-                "legend.html",
-                hazard_kinds=[
-                    {
-                        "label": str(HAZARD_KINDS[k].label),
-                        "icon": HAZARD_KINDS[k].icon,
-                        "color": HAZARD_KINDS[k].color,
-                    }
-                    for k in kinds_present
-                ],
-                open=options.legend_open,
-                grouped=grouped,
-            )
-        ).add_to(fmap)
+        Legend(_legend_html(shown, options, grouped=grouped)).add_to(fmap)
     if options.show_controls:
         folium.LayerControl(collapsed=True).add_to(fmap)
         Fullscreen(
@@ -649,7 +718,8 @@ def _finish(
         "closePopup": _("Close popup"),
         "leaflet": _("A JavaScript library for interactive maps"),
     }
-    FeatureIndex(index, controls).add_to(fmap)
+    journeys = {j["slug"]: j["group"] for j in shown.journeys} if len(shown.journeys) > 1 else {}
+    FeatureIndex(index, controls, fit=fit, journeys=journeys).add_to(fmap)
 
 
 def render_parts(fmap: folium.Map) -> MapParts:

@@ -69,7 +69,8 @@ def map_document(
                         [
                             *_round(place["anchor"]),
                             stop["number"],
-                            int(place["approximate"]),
+                            # 2: known only to an area, drawn as the area's label
+                            2 if place["stop_style"] == "area" else int(place["approximate"]),
                             stop_title(stop, place),
                         ]
                     )

@@ -1,16 +1,15 @@
 """A static map of one journey, drawn on the server as SVG from the same data as the
-interactive map: crisp in print, no JavaScript. Country outlines come from the
-bundled Natural Earth file; approximate places are shaded areas or bands, legs are
-lines (dashed when approximate) with arrowheads, stops are numbered, hazards are
-lettered to match the handout's hazard list."""
+interactive map: crisp in print, no JavaScript. The base map (land, lakes, rivers,
+borders and a few labels in the page's language) is app/maps/svg_base.py; approximate
+places are shaded areas or bands, legs are lines (dashed when approximate) with
+arrowheads, stops are numbered, hazards are lettered to match the handout's hazard
+list."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +18,14 @@ from markupsafe import Markup, escape
 
 from ..geo import circle_ring
 from .leg_paths import LINE, OVERLAND, LegPath, leg_path, midpoint
+from .placement import Symbol, place_symbols
+from .svg_base import STYLE, base_labels, base_layers
 
 Data = dict[str, Any]
+Box = tuple[float, float, float, float]
 WIDTH = 800.0
 MAX_HEIGHT = 620.0
 MARGIN_DEG = 2.0
-
-
-@lru_cache(maxsize=4)
-def _countries(path: str) -> tuple[Any, ...]:
-    return tuple(f["geometry"] for f in json.loads(Path(path).read_text())["features"])
 
 
 def hazard_letter(n: int) -> str:
@@ -115,11 +112,69 @@ def _leg(leg: Data, drawn: LegPath, frame: _Frame) -> str:
     return "".join(parts)
 
 
-def journey_svg(page: Data, countries_path: str) -> Markup:
-    """The SVG for a journey page's data (see app.pages.builders.journey_page)."""
+STOP_HALF = 11.0  # a stop's circle (r 10) and its stroke
+HAZARD_HALF = 10.0  # a hazard's square (18) and its stroke
+HAZARD_RING = 24.0
+
+
+def _symbols(page: Data, places: dict[str, Data], frame: _Frame) -> tuple[list[str], list[Box]]:
+    """Numbered stops, then lettered hazards (around their place), placed so that none
+    covers another (app/maps/placement.py); a thin line leads a moved one to its place.
+    Also their boxes (pixels), which the base map's labels keep clear of."""
+    stops = [s for s in page["stops"] if places[s["place"]]["anchor"]]
+    drawn = [(n, h) for n, h in enumerate(page["hazards"]) if h["mapped"]]
+    symbols = []
+    for stop in stops:
+        anchor = places[stop["place"]]["anchor"]
+        x, y = frame.xy(anchor[1], anchor[0])
+        symbols.append(Symbol(x, y, STOP_HALF))
+    for _n, hazard in drawn:
+        anchor = places[hazard["place"]]["anchor"]
+        x, y = frame.xy(anchor[1], anchor[0])
+        slot = [h for _m, h in drawn if h["place"] == hazard["place"]].index(hazard)
+        angle = 2 * math.pi * slot / 8 + math.pi / 4
+        reach = HAZARD_RING * (1 + slot // 8)
+        symbols.append(Symbol(x, y, HAZARD_HALF, reach * math.cos(angle), reach * math.sin(angle)))
+    spots = place_symbols(symbols)
+    leaders = [
+        f'<line class="leader" x1="{spot.x:.1f}" y1="{spot.y:.1f}" '
+        f'x2="{symbol.x:.1f}" y2="{symbol.y:.1f}"/>'
+        for symbol, spot in zip(symbols, spots, strict=True)
+        if spot.moved
+    ]
+    out = leaders
+    for stop, spot in zip(stops, spots, strict=False):
+        # A place known only to an area: its number is the area's label (a dashed
+        # ring), not a pin on a spot (as on the web map).
+        area = " area" if places[stop["place"]].get("stop_style") == "area" else ""
+        out.append(
+            f'<g class="stop{area}"><circle cx="{spot.x:.1f}" cy="{spot.y:.1f}" r="10"/>'
+            f'<text x="{spot.x:.1f}" y="{spot.y + 4:.1f}">{stop["number"]}</text>'
+            f"<title>{escape(stop['name'])}</title></g>"
+        )
+    for (n, hazard), spot in zip(drawn, spots[len(stops) :], strict=True):
+        out.append(
+            f'<g class="hazard"><rect x="{spot.x - 9:.1f}" y="{spot.y - 9:.1f}" width="18" '
+            f'height="18" rx="3"/><text x="{spot.x:.1f}" y="{spot.y + 4:.1f}">'
+            f"{hazard_letter(n)}</text><title>{escape(hazard['name'])}</title></g>"
+        )
+    boxes = [
+        (spot.x - half, spot.y - half, spot.x + half, spot.y + half)
+        for symbol, spot in zip(symbols, spots, strict=True)
+        for half in [symbol.half]
+    ]
+    return out, boxes
+
+
+def journey_svg(page: Data, labels_path: Path, language: str) -> Markup:
+    """The SVG for a journey page's data (see app.pages.builders.journey_page);
+    `labels_path`: the base map's labels in the page's language."""
     places = {p["slug"]: p for p in page["places"]}
     anchors = [p["anchor"] for p in places.values() if p["anchor"]]
     frame = _frame(anchors)
+    east = frame.west + WIDTH / (frame.aspect * frame.scale)
+    south = frame.north - frame.height / frame.scale
+    bounds = (frame.west, south, east, frame.north)
     out = [
         f'<svg class="handout-map" role="img" '
         f'viewBox="0 0 {WIDTH:.0f} {frame.height:.0f}" '
@@ -127,44 +182,27 @@ def journey_svg(page: Data, countries_path: str) -> Markup:
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'class="arrowhead"/></marker></defs>',
+        STYLE,
         f'<rect class="sea" width="{WIDTH:.0f}" height="{frame.height:.0f}"/>',
+        *base_layers(bounds, frame.scale * frame.aspect, frame.xy),
     ]
-    for geometry in _countries(countries_path):
-        d = " ".join(frame.path(r, True) for r in _rings(geometry))
-        out.append(f'<path class="country" d="{d}"/>')
     for place in places.values():
         if place["approximate"]:
             out.append(_area(place, frame))
+    symbols, boxes = _symbols(page, places, frame)
+    out += base_labels(
+        labels_path,
+        language,
+        frame.scale * frame.aspect,
+        (WIDTH, frame.height),
+        frame.xy,
+        boxes,
+    )
     for leg in page["legs"]:
         path = leg_path(leg, places)
         if path is None:
             continue
         out.append(_leg(leg, path, frame))
-    for stop in page["stops"]:
-        anchor = places[stop["place"]]["anchor"]
-        if anchor:
-            x, y = frame.xy(anchor[1], anchor[0])
-            out.append(
-                f'<g class="stop"><circle cx="{x:.1f}" cy="{y:.1f}" r="10"/>'
-                f'<text x="{x:.1f}" y="{y + 4:.1f}">{stop["number"]}</text>'
-                f"<title>{escape(stop['name'])}</title></g>"
-            )
-    drawn = [h for h in page["hazards"] if h["mapped"]]
-    for n, hazard in enumerate(page["hazards"]):
-        if hazard not in drawn:
-            continue
-        anchor = places[hazard["place"]]["anchor"]
-        slot = [h for h in drawn if h["place"] == hazard["place"]].index(hazard)
-        angle = 2 * math.pi * slot / 8 + math.pi / 4
-        x, y = frame.xy(anchor[1], anchor[0])
-        x, y = (
-            x + 24 * math.cos(angle) * (1 + slot // 8),
-            y + 24 * math.sin(angle) * (1 + slot // 8),
-        )
-        out.append(
-            f'<g class="hazard"><rect x="{x - 9:.1f}" y="{y - 9:.1f}" width="18" height="18" '
-            f'rx="3"/><text x="{x:.1f}" y="{y + 4:.1f}">{hazard_letter(n)}</text>'
-            f"<title>{escape(hazard['name'])}</title></g>"
-        )
+    out += symbols
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text above is escaped

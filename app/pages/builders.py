@@ -250,13 +250,42 @@ def journey_page(slug: str) -> Data:
     }
 
 
+def _disagreements_by_hazard() -> dict[int, list[Data]]:
+    """Each hazard's disagreements between the sources, named by their topic and linked:
+    a summary's "see the disagreement about …" lands on it (one statement for all)."""
+    rows = db.session.execute(
+        select(
+            DiscrepancySubject.hazard_id, Discrepancy.slug, Discrepancy.topic, Discrepancy.topic_ko
+        )
+        .join(Discrepancy, DiscrepancySubject.discrepancy_id == Discrepancy.id)
+        .where(DiscrepancySubject.hazard_id.is_not(None))
+        .order_by(Discrepancy.position)
+    )
+    found: dict[int, list[Data]] = {}
+    for hazard_id, slug, topic, topic_ko in rows:
+        if hazard_id is None:
+            continue  # excluded by the query; for the type checker
+        found.setdefault(hazard_id, []).append(
+            {
+                **translated(topic=(topic, topic_ko)),
+                "url": url_for("hazards.discrepancies") + f"#disc-{slug}",
+            }
+        )
+    return found
+
+
 def hazards_page() -> Data:
     hazards = list(
         db.session.scalars(select(Hazard).order_by(Hazard.position).options(*loading.HAZARD))
     )
+    disagreements = _disagreements_by_hazard()
     groups = []
     for kind, meta in HAZARD_KINDS.items():
-        members = [hazard_data(h) for h in hazards if h.kind == kind]
+        members = [
+            {**hazard_data(h), "disagreements": disagreements.get(h.id, [])}
+            for h in hazards
+            if h.kind == kind
+        ]
         if members:
             groups.append(
                 {

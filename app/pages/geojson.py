@@ -125,6 +125,10 @@ def journey_geojson(page: Data, absolute: str = "") -> Data:
                     "distance_km": None,
                     "name": place["name"],
                     "provenance": place["provenance"],
+                    # Who chose the drawn point, and why it is there.
+                    "point": place["point"]["text"],
+                    "point_chosen_by": place["point"]["chosen_by"],
+                    "anchor_note": place.get("anchor_note"),
                     "source_count": place["source_count"],
                     "citations": _citations(place, absolute),
                 },

@@ -79,17 +79,60 @@ def anchor(place: Place) -> list[float] | None:
     return [place.anchor_lat, place.anchor_lon]
 
 
+# Precisions known only to an area (a country, a region, a river or border's course):
+# the map writes their stop number as the area's label, never as a pin on a spot.
+AREA_LABEL_PRECISIONS = ("country", "region", "river")
+
+
+def point_stated(place: Place) -> bool:
+    """The sources themselves give the point (precision "point", provenance "stated");
+    every other drawn point is the atlas's own choice. No seeded place is such today."""
+    return place.precision == "point" and place.provenance == "stated"
+
+
+def point_data(place: Place, name: str) -> Data:
+    """Who chose the point the map draws for a place, in words for every page."""
+    if anchor(place) is None:
+        return {
+            "chosen_by": None,
+            "text": _("Not on the map: the sources do not say where %(place)s is", place=name),
+        }
+    if point_stated(place):
+        return {
+            "chosen_by": "sources",
+            "text": _("The point the sources state for %(place)s", place=name),
+        }
+    if place.provenance == "stated":
+        text = _(
+            "The atlas's representative point for %(place)s, which the sources name but do "
+            "not locate",
+            place=name,
+        )
+    else:
+        text = _(
+            "The atlas's representative point for %(place)s, a place the atlas assumes "
+            "(the sources do not name it)",
+            place=name,
+        )
+    return {"chosen_by": "atlas", "text": text}
+
+
 def place_data(place: Place) -> Data:
     area: Data = {"kind": place.area_kind}
     if place.area_geojson:
         area["geometry"] = json.loads(place.area_geojson)
     if place.circle_km:
         area["radius_km"] = place.circle_km
+    texts = translated(
+        name=(place.name, place.name_ko), anchor_note=(place.anchor_note, place.anchor_note_ko)
+    )
     return {
         "slug": place.slug,
-        **translated(
-            name=(place.name, place.name_ko), anchor_note=(place.anchor_note, place.anchor_note_ko)
-        ),
+        **texts,
+        # Who chose the drawn point, and how the map marks a stop there: a label on the
+        # area for a place known only to an area, a pin only for a city or a point.
+        "point": point_data(place, texts["name"]),
+        "stop_style": "area" if place.precision in AREA_LABEL_PRECISIONS else "pin",
         "kind": place.kind,
         "kind_label": str(PLACE_KIND_LABELS.get(place.kind, place.kind)),
         "precision": place.precision,

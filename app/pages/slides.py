@@ -61,6 +61,16 @@ def _shown_english(item: Data, *fields: str, renamed: dict[str, str] | None = No
     return [slide_field for slide_field, field in names.items() if field in fallback]
 
 
+def _point(place: Data) -> Data:
+    """A place as a slide names it: who chose its point on the map, and its note."""
+    keys = ("slug", "name", "anchor_note")
+    return {
+        **{k: place.get(k) for k in keys},
+        "point": place["point"]["text"],
+        "fallback": _shown_english(place, "name", "anchor_note"),
+    }
+
+
 def _anchors(slugs: list[str], places: dict[str, Data]) -> list[list[float]]:
     points: list[list[float]] = []
     for slug in slugs:
@@ -165,6 +175,7 @@ def slide_deck(journey: Data) -> Data:
                 "distance_km": leg["distance_km"],
                 "drawing": leg["drawing"],
                 "anchors": [places[leg["from"]]["anchor"], places[leg["to"]]["anchor"]],
+                "places": [_point(places[slug]) for slug in dict.fromkeys(ends)],
                 "hazards": [_hazard(h) for h in shown],
                 "quotes": [_quote(c) for c in leg["citations"]],
                 "focus": focus,

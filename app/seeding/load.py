@@ -38,7 +38,13 @@ from ..models import (
     join_tags,
 )
 from ..transactions import write_transaction
-from .areas import line_geometry, load_country_shapes
+from .areas import (
+    border_band,
+    line_geometry,
+    load_country_shapes,
+    load_geodata_countries,
+    union_area,
+)
 from .korean import KOREAN_FIELDS, coverage
 from .spec import CitationSpec, SeedData, SeedError, read_seed_files
 
@@ -158,9 +164,21 @@ class _Resolver:
 
     def _resolve_areas(self) -> None:
         shapes: dict[str, dict[str, Any]] | None = None
+        derived: dict[str, dict[str, Any]] | None = None
         for place in self.data.places:
-            ((kind, value),) = place.area.items()
             where = f"seeds/places.yaml: place {place.slug!r}"
+            if "near_border_with" in place.area or isinstance(
+                place.area.get("natural_earth"), list
+            ):
+                if derived is None:
+                    derived = load_geodata_countries()
+                self.areas[place.slug] = (
+                    "natural_earth",
+                    self._derived(place.area, derived, where),
+                    None,
+                )
+                continue
+            ((kind, value),) = place.area.items()
             if kind == "natural_earth":
                 if shapes is None:
                     if not self.natural_earth.is_file():
@@ -181,6 +199,31 @@ class _Resolver:
                 self.areas[place.slug] = ("line", json.dumps(line_geometry(value)), None)
             else:
                 self.areas[place.slug] = ("none", None, None)
+
+    def _derived(
+        self, area: dict[str, Any], countries: dict[str, dict[str, Any]], where: str
+    ) -> str | None:
+        """A union of named countries, or one country's band along another's border."""
+        codes = (
+            area["natural_earth"]
+            if isinstance(area["natural_earth"], list)
+            else [area["natural_earth"]]
+        )
+        if "near_border_with" in area:
+            codes = [*codes, area["near_border_with"]]
+        missing = [code for code in codes if str(code) not in countries]
+        if missing:
+            self.problems.append(f"{where}: no Natural Earth country with id {missing[0]!r}")
+            return None
+        if "near_border_with" in area:
+            geometry = border_band(
+                countries[str(area["natural_earth"])],
+                countries[str(area["near_border_with"])],
+                float(area["within_km"]),
+            )
+        else:
+            geometry = union_area([countries[str(code)] for code in codes])
+        return json.dumps(geometry)
 
     def _cite(self, target: str, specs: list[CitationSpec]) -> None:
         resolved: list[ResolvedCitation] = []

@@ -279,6 +279,9 @@ def _anchor(rec: _Record) -> tuple[float, float] | None:
 
 def _area(rec: _Record) -> dict[str, Any]:
     area = rec.data.get("area")
+    band = ("natural_earth", "near_border_with", "within_km")
+    if isinstance(area, dict) and set(area) == set(band):
+        return _border_band(rec, area)
     if not isinstance(area, dict) or len(area) != 1:
         rec.problem(f"area must be exactly one of {', '.join(AREA_KINDS)} (or circle_km)")
         return {"none": True}
@@ -287,14 +290,29 @@ def _area(rec: _Record) -> dict[str, Any]:
         if not isinstance(value, int | float) or value <= 0:
             rec.problem("area.circle_km must be a positive number")
     elif kind == "natural_earth":
-        if not isinstance(value, str):
-            rec.problem('area.natural_earth must be an ISO 3166 numeric code as text, e.g. "408"')
+        codes = value if isinstance(value, list) else [value]
+        if not codes or not all(isinstance(code, str) for code in codes):
+            rec.problem(
+                'area.natural_earth must be an ISO 3166 numeric code as text, e.g. "408", '
+                "or a list of them (the union of those countries)"
+            )
     elif kind == "line":
         if not isinstance(value, list) or len(value) < 2:
             rec.problem("area.line must be a list of at least two [lat, lon] points")
     elif kind != "none":
         rec.problem(f"unknown area kind {kind!r}")
     return {kind: value}
+
+
+def _border_band(rec: _Record, area: dict[str, Any]) -> dict[str, Any]:
+    """`{natural_earth: "156", near_border_with: "408", within_km: 100}`: the part of the
+    first country within that distance of the second (app/seeding/areas.py)."""
+    country, neighbour, km = area["natural_earth"], area["near_border_with"], area["within_km"]
+    if not isinstance(country, str) or not isinstance(neighbour, str):
+        rec.problem("area.natural_earth and area.near_border_with must be ISO codes as text")
+    if not isinstance(km, int | float) or isinstance(km, bool) or km <= 0:
+        rec.problem("area.within_km must be a positive number")
+    return dict(area)
 
 
 def _parse_sources(items: list[Any], fname: str, problems: list[str]) -> list[SourceSpec]:

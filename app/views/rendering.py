@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, render_template, url_for
 
-from ..maps.assets import COUNTRIES_SCRIPT
+from ..maps.basemap import basemap_urls
 from ..maps.data_layer import DataUrls
 from ..maps.journey_map import MapOptions, MapParts, build_map, render_parts
 from ..pages.records import Data
@@ -32,13 +33,18 @@ def map_options(
     classroom: bool = False,
     data: DataUrls | None = None,
 ) -> MapOptions:
+    language = select_language()
     return MapOptions(
-        boundaries_url=url_for("static", filename=COUNTRIES_SCRIPT),
+        basemap=basemap_urls(
+            Path(current_app.static_folder or ""),
+            language,
+            lambda name: url_for("static", filename=name),
+        ),
         online_tiles=bool(current_app.config["ONLINE_TILES"]),
         show_hazards=show_hazards,
         legend_open=legend_open,
         classroom=classroom,
-        language=select_language(),
+        language=language,
         data=data,
     )
 

@@ -193,37 +193,78 @@
     });
   }
 
-  // Hazard symbols sit on a ring around their place; at low zoom a ring can fall on
-  // another place's numbered stop. Push such a symbol outward along its ring until
-  // both can be seen and clicked (in screen pixels, so the map claims no new spot).
-  function overlaps(a, b) {
-    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  // A map of several journeys (the home map): pointing at or focusing a journey, on the
+  // map, in its key (the legend) or in the page's list of journeys, picks it out (its
+  // lines wider, in front) and dims the others; a key button keeps it picked out.
+  function journeyParts(group) {
+    var parts = [];
+    group.eachLayer(function (layer) {
+      if (layer._icon) parts.push(layer._icon);
+      if (layer._path) parts.push(layer._path);
+      if (layer._textNode) parts.push(layer._textNode);
+    });
+    return parts;
   }
 
-  function spreadHazards(map) {
-    var container = map.getContainer();
-    var stops = Array.prototype.map.call(
-      container.querySelectorAll(".leaflet-marker-icon .atlas-stop"),
-      function (el) { return el.getBoundingClientRect(); }
-    );
-    map.eachLayer(function (layer) {
-      if (!layer._icon || !layer._icon.querySelector(".atlas-hazard")) return;
-      var icon = layer._icon;
-      if (icon._atlasMargin === undefined) {
-        icon._atlasMargin = [parseFloat(icon.style.marginLeft), parseFloat(icon.style.marginTop)];
+  function makeHighlightable(entry) {
+    var journeys = entry.journeys || {};
+    var slugs = Object.keys(journeys);
+    if (slugs.length < 2) return;
+    var pinned = null;
+    var container = entry.map.getContainer();
+
+    function pick(slug) {
+      slug = slug || pinned;
+      slugs.forEach(function (key) {
+        journeyParts(journeys[key]).forEach(function (el) {
+          el.classList.toggle("atlas-picked", key === slug);
+          el.classList.toggle("atlas-dimmed", Boolean(slug) && key !== slug);
+        });
+      });
+      container.classList.toggle("atlas-picking", Boolean(slug));
+      document.querySelectorAll("[data-journey]").forEach(function (el) {
+        el.classList.toggle("atlas-picked", el.getAttribute("data-journey") === slug);
+        if (el.hasAttribute("aria-pressed")) {
+          el.setAttribute("aria-pressed", String(el.getAttribute("data-journey") === pinned));
+        }
+      });
+    }
+    entry.pickJourney = pick;
+
+    function journeyOf(layer) {
+      for (var i = 0; i < slugs.length; i++) {
+        if (journeys[slugs[i]].hasLayer(layer)) return slugs[i];
       }
-      var base = icon._atlasMargin;
-      icon.style.marginLeft = base[0] + "px";
-      icon.style.marginTop = base[1] + "px";
-      var size = icon.offsetWidth / 2;
-      var dx = -(base[0] + size), dy = -(base[1] + size);  // ring offset of its centre
-      var length = Math.hypot(dx, dy) || 1;
-      for (var step = 1; step <= 6; step++) {
-        var rect = icon.getBoundingClientRect();
-        if (!stops.some(function (stop) { return overlaps(rect, stop); })) break;
-        icon.style.marginLeft = base[0] - (dx / length) * 10 * step + "px";
-        icon.style.marginTop = base[1] - (dy / length) * 10 * step + "px";
-      }
+      return null;
+    }
+    slugs.forEach(function (slug) {
+      journeys[slug].on("mouseover", function () { pick(slug); });
+      journeys[slug].on("mouseout", function () { pick(null); });
+    });
+    // The key, the list of journeys, and the map's own features under keyboard focus.
+    function slugAt(target) {
+      var marked = target.closest && target.closest("[data-journey]");
+      if (marked) return marked.getAttribute("data-journey");
+      var feature = target.closest && target.closest(".atlas-focusable");
+      return feature && feature._atlasOperable ? journeyOf(feature._atlasOperable.layer) : null;
+    }
+    ["mouseover", "focusin"].forEach(function (type) {
+      document.addEventListener(type, function (event) {
+        var slug = slugAt(event.target);
+        if (slug && journeys[slug]) pick(slug);
+      });
+    });
+    ["mouseout", "focusout"].forEach(function (type) {
+      document.addEventListener(type, function (event) {
+        if (slugAt(event.target)) pick(null);
+      });
+    });
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("button[data-journey]");
+      if (!button) return;
+      var slug = button.getAttribute("data-journey");
+      pinned = pinned === slug ? null : slug;
+      pick(null);
     });
   }
 
@@ -241,7 +282,10 @@
     name(container.querySelector(".leaflet-control-zoom-in"), words.zoomIn, true);
     name(container.querySelector(".leaflet-control-zoom-out"), words.zoomOut, true);
     name(container.querySelector(".leaflet-control-layers-toggle"), words.layers, true);
-    name(container.querySelector(".leaflet-control-attribution a[title]"), words.leaflet, true);
+    // Leaflet's own link keeps its visible name ("Leaflet") as its accessible name, as
+    // WCAG 2.5.3 asks; what Leaflet is goes in its title, in the page's language.
+    var leaflet = container.querySelector(".leaflet-control-attribution a[title]");
+    if (leaflet && words.leaflet) leaflet.setAttribute("title", words.leaflet);
     entry.map.on("popupopen", function (event) {
       var popup = event.popup.getElement();
       name(popup && popup.querySelector(".leaflet-popup-close-button"), words.closePopup, false);
@@ -286,15 +330,8 @@
     (window.atlasMaps || []).forEach(function (entry) {
       nameControls(entry);
       makeOperable(entry);
-      spreadHazards(entry.map);
-      entry.map.on("zoomend overlayadd", function () { spreadHazards(entry.map); });
+      makeHighlightable(entry);
     });
-    // On a phone the legend would hide the map: start it folded (one tap opens it).
-    if (window.matchMedia("(max-width: 700px)").matches) {
-      document.querySelectorAll(".atlas-legend details[open]").forEach(function (d) {
-        d.open = false;
-      });
-    }
     if (location.hash.length > 1) show(decodeURIComponent(location.hash.slice(1)), false);
   });
 })();

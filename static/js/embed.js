@@ -71,7 +71,9 @@
     var popup = null;
 
     function fit() {
-      if (bounds) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7, animate: false });
+      // Clear of every control, the sources panel included (static/js/map-layout.js).
+      if (bounds && window.atlasLayout) window.atlasLayout.fit(map, bounds, 7);
+      else if (bounds) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7, animate: false });
       if (popup) popup.update();  // and pan again so the open popup stays whole
     }
 

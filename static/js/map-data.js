@@ -105,9 +105,13 @@
         features[prefix + "leg-" + leg.order] = line;
       });
       route.stops.forEach(function (stop) {
+        // stop[3]: 0 a point, 1 an approximate place, 2 a place known only to an area
+        // (its label, drawn as a larger, open dashed ring rather than a pin).
+        var area = stop[3] === 2;
         var marker = L.circleMarker([stop[0], stop[1]], {
-          renderer: renderer, radius: 6, color: route.color, weight: 2,
-          dashArray: stop[3] ? "3 3" : null, fillColor: "#ffffff", fillOpacity: 1
+          renderer: renderer, radius: area ? 9 : 6, color: route.color, weight: 2,
+          dashArray: stop[3] ? "3 3" : null, fillColor: "#ffffff", fillOpacity: area ? 0.4 : 1,
+          className: area ? "atlas-stop-area-label" : ""
         });
         tooltip(marker, stop[4]);
         remotePopup(marker, config, "stop", route.slug + ":" + stop[2]);

@@ -207,7 +207,14 @@
       return;
     }
     // Room for the hazard symbols set on a ring around their place.
-    var options = { padding: [80, 80], maxZoom: 7 };
+    // Clear of the map's controls (static/js/map-layout.js).
+    var inset = window.atlasLayout ? window.atlasLayout.insets(map)
+      : { top: 0, right: 0, bottom: 0, left: 0 };
+    var options = {
+      paddingTopLeft: [inset.left + 60, inset.top + 60],
+      paddingBottomRight: [inset.right + 60, inset.bottom + 60],
+      maxZoom: 7,
+    };
     if (instant || reducedMotion.matches) {
       pending = 0;
       map.fitBounds(bounds, L.extend({ animate: false }, options));
