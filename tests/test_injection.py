@@ -1327,11 +1327,10 @@ def test_source_pages_and_highlights_run_nothing_and_show_every_string_as_typed(
             meta = dict(
                 zip(inert.texts(".source-meta dt"), inert.texts(".source-meta dd"), strict=True)
             )
-            assert meta["Title"] == (
-                atlas.typed(record, "title") or "unknown (the text states none)"
-            )
-            assert meta["Author"] == atlas.typed(record, "author")
-            assert meta["Outlet"] == atlas.typed(record, "outlet")
+            # A field the text does not give says so (and holds nothing typed).
+            assert meta["Title"] == (atlas.typed(record, "title") or "not stated in the text")
+            assert meta["Author"] == (atlas.typed(record, "author") or "not stated in the text")
+            assert meta["Outlet"] == (atlas.typed(record, "outlet") or "not stated in the text")
             assert meta["Note"] == atlas.typed(record, "notes")
             assert inert.page.evaluate(PASSAGE_TEXTS) == texts[slug]
             cited_by = inert.texts(".cited-by li > a:first-child")

@@ -27,6 +27,7 @@ from app.seeding.areas import (
     line_geometry,
     load_geodata_countries,
     union_area,
+    union_label_point,
 )
 
 PLACES = yaml.safe_load((SEEDS / "places.yaml").read_text("utf-8"))
@@ -45,7 +46,7 @@ def _expected_label(area: dict[str, Any]) -> list[float]:
         band = border_band(COUNTRIES[code], COUNTRIES[area["near_border_with"]], area["within_km"])
         return label_point(band)
     if isinstance(code, list):
-        return label_point(union_area([COUNTRIES[c] for c in code]))
+        return union_label_point(union_area([COUNTRIES[c] for c in code]))
     return label_point(COUNTRIES[code]["geometry"], COUNTRIES[code]["properties"])
 
 

@@ -556,7 +556,7 @@ def test_every_slide_reads_at_projector_sizes_and_is_kept_as_a_screenshot(
         open_deck(page, deck_url(live_server, ROH), watch)
         page.wait_for_function(
             "() => document.fonts.status === 'loaded'"
-            " && document.querySelectorAll('.leaflet-overlay-pane path').length > 100"
+            " && document.querySelector('[data-atlas-basemap=\"drawn\"]') !== null"
         )
         for n in range(1, deck["slide_count"] + 1):
             at_slide(page, n, deck["slide_count"])

@@ -176,9 +176,11 @@ def hostile_corpus_journey(data: dict[str, Any]) -> dict[str, Any]:
             next(texts),
         )
         cite(hazard)
-    # Enough fields that every string of the corpus is used at least once.
+    # Enough fields that every string of the corpus is used at least once, on hazards the
+    # map draws (one whose place is not told is listed on the page, not on the map).
+    drawn = [hazard for hazard in data["hazards"] if hazard["mapped"]]
     while used < len(CORPUS):
-        for hazard in data["hazards"]:
+        for hazard in drawn:
             hazard["citations"].append({**hazard["citations"][0], "quote": next(texts)})
             used += 1
     return data

@@ -9,7 +9,7 @@ from typing import Any
 
 from shapely.affinity import scale
 from shapely.geometry import mapping, shape
-from shapely.ops import polylabel, unary_union
+from shapely.ops import nearest_points, polylabel, unary_union
 
 
 def load_country_shapes(path: Path) -> dict[str, dict[str, Any]]:
@@ -103,4 +103,24 @@ def label_point(geometry: dict[str, Any], properties: dict[str, Any] | None = No
         parts = list(getattr(geom, "geoms", [geom]))
         largest = max(parts, key=lambda p: p.area)
         point = polylabel(largest, tolerance=0.01)
+    return [round(point.y, 3), round(point.x, 3)]
+
+
+# How far inside a union's outline its label point is set (degrees), so the number's
+# ring does not straddle the outline.
+_UNION_LABEL_INSET = 0.3
+
+
+def union_label_point(geometry: dict[str, Any]) -> list[float]:
+    """The label point of a union of named countries, as [lat, lon]: its centre when the
+    union holds it, otherwise the point of the union nearest its centre. (The point
+    farthest inside would fall deep in the largest country, a place no one is said to
+    have passed, and would draw the route through it.)"""
+
+    area = shape(geometry)
+    centre = area.centroid
+    if area.contains(centre):
+        return [round(centre.y, 3), round(centre.x, 3)]
+    inner = area.buffer(-_UNION_LABEL_INSET)
+    point = nearest_points(inner if not inner.is_empty else area, centre)[0]
     return [round(point.y, 3), round(point.x, 3)]

@@ -35,14 +35,36 @@
     return boxes;
   }
 
-  // How far the content must stay from each edge so no control covers it: each corner
+  // Each control on its own, with its corner (a wide attribution and a tall legend share
+  // a corner; taken together they would fence off the whole bottom of the map).
+  function controlBoxes(map) {
+    var frame = map.getContainer().getBoundingClientRect();
+    var list = [];
+    CORNERS.forEach(function (name) {
+      var corner = map._controlCorners && map._controlCorners[name];
+      if (!corner) return;
+      Array.prototype.forEach.call(corner.children, function (el) {
+        var r = el.getBoundingClientRect();
+        if (!r.width || !r.height) return;
+        list.push({
+          name: name,
+          box: {
+            left: r.left - frame.left, top: r.top - frame.top,
+            right: r.right - frame.left, bottom: r.bottom - frame.top,
+          },
+        });
+      });
+    });
+    return list;
+  }
+
+  // How far the content must stay from each edge so no control covers it: each control
   // is cleared either sideways or up/down, whichever costs the map less.
   function insets(map) {
     var size = map.getSize();
     var out = { top: 0, right: 0, bottom: 0, left: 0 };
-    var boxes = cornerBoxes(map);
-    Object.keys(boxes).forEach(function (name) {
-      var box = boxes[name];
+    controlBoxes(map).forEach(function (control) {
+      var name = control.name, box = control.box;
       var left = name.indexOf("left") > 0, top = name.indexOf("top") === 0;
       var across = (left ? box.right : size.x - box.left) + GAP;
       var down = (top ? box.bottom : size.y - box.top) + GAP;
@@ -113,7 +135,11 @@
         icon._atlasHome = [parseFloat(icon.style.marginLeft) || 0, parseFloat(icon.style.marginTop) || 0];
       }
       var stop = Boolean(icon.querySelector(".atlas-stop"));
-      items.push({ layer: layer, icon: icon, rank: stop ? 0 : 1, order: items.length });
+      // The words along a leg go last and stay by their leg (see labelSpots).
+      var words = icon.classList.contains("atlas-leg-label-icon");
+      items.push({
+        layer: layer, icon: icon, rank: stop ? 0 : words ? 2 : 1, words: words, order: items.length,
+      });
     });
     items.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
     var placed = [];
@@ -126,7 +152,8 @@
       var face = icon.firstElementChild ? icon.firstElementChild.getBoundingClientRect() : null;
       var w = Math.max(iw, face ? face.width : 0), h = Math.max(ih, face ? face.height : 0);
       var best = null;
-      candidates(home, iw, ih, Math.max(w, h)).some(function (offset) {
+      var spots = item.words ? labelSpots(home, w, h) : candidates(home, iw, ih, Math.max(w, h));
+      spots.some(function (offset) {
         var rect = {
           x: at.x + offset[0] + (iw - w) / 2, y: at.y + offset[1] + (ih - h) / 2, w: w, h: h,
         };
@@ -134,11 +161,33 @@
         if (!best || cost < best.cost) best = { rect: rect, offset: offset, cost: cost };
         return cost === 0;
       });
-      placed.push(best.rect);
       icon.style.marginLeft = best.offset[0] + "px";
       icon.style.marginTop = best.offset[1] + "px";
-      drawLeader(map, item.layer, best.offset, iw, ih);
+      if (item.words) {
+        // Words that would cover a symbol wherever they go near their leg wait for a
+        // closer zoom: a label far from its leg would say nothing.
+        icon.style.visibility = best.cost > 0 ? "hidden" : "";
+        if (best.cost > 0) return;
+      } else {
+        drawLeader(map, item.layer, best.offset, iw, ih);
+      }
+      placed.push(best.rect);
     });
+  }
+
+  // Where the words along a leg may go: their own spot, then a little above or below
+  // it and a little to either side (never so far that they leave their leg).
+  function labelSpots(home, w, h) {
+    var list = [home];
+    [1, -1, 2, -2].forEach(function (k) {
+      list.push([home[0], home[1] + k * (h + 2)]);
+    });
+    [0.5, -0.5].forEach(function (k) {
+      list.push([home[0] + k * w, home[1]]);
+      list.push([home[0] + k * w, home[1] + h + 2]);
+      list.push([home[0] + k * w, home[1] - h - 2]);
+    });
+    return list;
   }
 
   // The server's own spot first, then rings around the place, starting in the
@@ -196,6 +245,8 @@
     map.eachLayer(function (layer) {
       if (!(layer instanceof L.Marker) || !layer._icon) return;
       if (!bounds.contains(layer.getLatLng())) return;
+      // The words along a leg give way (hidden) rather than widen the frame.
+      if (layer._icon.classList.contains("atlas-leg-label-icon")) return;
       var r = layer._icon.getBoundingClientRect();
       if (!r.width) return;
       box = box || { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
