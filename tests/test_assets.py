@@ -17,7 +17,6 @@ from app.maps.assets import (
 def test_every_vendored_asset_the_pages_load_is_installed():
     assert {
         "vendor/leaflet/leaflet.js",
-        "vendor/jquery/jquery.min.js",
         ICONS_CSS,
         ICONS_FONT,
         "vendor/natural-earth/countries-110m.js",
@@ -36,7 +35,8 @@ def test_folium_links_only_what_the_atlas_uses(seeded_app):
     linked = dict(folium.Map.default_css)["bootstrap_css"]
     assert re.fullmatch(rf"/static/{stem}(\.[0-9a-f]{{10}})?\.{ext}", linked), linked
     page = seeded_app.test_client().get("/journeys/roh-family").get_data(as_text=True)
-    for gone in ("bootstrap", "glyphicons", "awesome-markers", "awesome.rotate", "all.min.css"):
+    gone_list = ("bootstrap", "glyphicons", "awesome-markers", "awesome.rotate", "all.min.css")
+    for gone in (*gone_list, "jquery"):
         assert gone not in page, gone
 
 

@@ -348,7 +348,7 @@ def test_a_hazard_added_4_px_from_another_is_moved_aside_and_can_be_clicked(
 # ---------------------------------------------------------------- the handout's SVG map
 
 SYMBOL = re.compile(
-    r'<g class="(stop|hazard)"><(?:circle cx="([\d.-]+)" cy="([\d.-]+)" r="([\d.]+)"'
+    r'<g class="(stop(?: area)?|hazard)"><(?:circle cx="([\d.-]+)" cy="([\d.-]+)" r="([\d.]+)"'
     r'|rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="([\d.]+)")'
 )
 

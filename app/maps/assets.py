@@ -50,7 +50,8 @@ MAP_BASE_CSS: Final = "css/map-base.css"
 _REPLACEMENTS: Final[dict[tuple[type[Any], str], tuple[tuple[str, str | None], ...]]] = {
     (folium.Map, "default_js"): (
         ("leaflet", "vendor/leaflet/leaflet.js"),
-        ("jquery", "vendor/jquery/jquery.min.js"),
+        # Folium's popups need only jQuery's HTML parsing: our few lines do that.
+        ("jquery", "js/folium-html.js"),
         ("bootstrap", None),
         ("awesome_markers", None),
     ),

@@ -308,7 +308,14 @@ def _leg_lines(
     if path.style == OVERLAND:
         # A soft corridor: somewhere through here, not this line.
         drawn.append(
-            folium.PolyLine(path.points, color=color, weight=16, opacity=0.16, interactive=False)
+            folium.PolyLine(
+                path.points,
+                color=color,
+                weight=16,
+                opacity=0.16,
+                interactive=False,
+                class_name="atlas-leg-corridor",
+            )
         )
     dashed = path.style != LINE or leg["approximate"]
     line = folium.PolyLine(
