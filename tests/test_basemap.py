@@ -241,3 +241,17 @@ def test_the_handout_map_has_land_rivers_borders_and_names_in_its_language(clien
     # Small: a printed map, not the data behind it.
     svg = re.search(r"<svg class=\"handout-map\".*?</svg>", english, re.S)
     assert svg and len(svg.group(0)) < 250_000, len(svg.group(0)) if svg else None
+
+
+def test_the_handout_names_keep_clear_of_the_words_along_legs(client):
+    """A base-map name never sits under the words along a leg (both centred text)."""
+    for lang, char in (("en", 0.56), ("ko", 0.95)):
+        svg = client.get(f"/journeys/roh-family/handout?lang={lang}").get_data(as_text=True)
+        legs = re.findall(r'<text class="leg-label" x="([\d.]+)" y="([\d.]+)">([^<]+)<', svg)
+        assert legs
+        names = re.findall(r'<text class="base [a-z]+" x="([\d.]+)" y="([\d.]+)"', svg)
+        for x, y, words in legs:
+            half = len(words) * 12 * char / 2
+            for bx, by in names:
+                inside = abs(float(bx) - float(x)) < half and abs(float(by) - float(y)) < 12
+                assert not inside, (lang, words, bx, by)

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from ..geo import circle_ring
 from .leg_paths import LINE, OVERLAND, LegPath, leg_path, midpoint
 from .placement import Symbol, place_symbols
-from .svg_base import STYLE, base_labels, base_layers
+from .svg_base import CHAR_WIDTH, STYLE, base_labels, base_layers
 
 Data = dict[str, Any]
 Box = tuple[float, float, float, float]
@@ -166,6 +166,26 @@ def _symbols(page: Data, places: dict[str, Data], frame: _Frame) -> tuple[list[s
     return out, boxes
 
 
+LEG_LABEL_FONT = 12.0  # px, static/css/handout.css .leg-label
+
+
+def _leg_label_boxes(
+    page: Data, places: dict[str, Data], frame: _Frame, language: str
+) -> list[Box]:
+    """Where the words along legs go (as `_leg` writes them), so base-map names keep clear."""
+    out = []
+    for leg in page["legs"]:
+        drawn = leg_path(leg, places)
+        if drawn is None or not drawn.label:
+            continue
+        lat, lon = midpoint(drawn.points)
+        x, y = frame.xy(lon, lat)
+        width = len(drawn.label) * LEG_LABEL_FONT * CHAR_WIDTH.get(language, 0.6)
+        # Centred on the leg's middle (the map's text is anchored in the middle).
+        out.append((x - width / 2 - 2, y + 18 - LEG_LABEL_FONT - 2, x + width / 2 + 2, y + 22))
+    return out
+
+
 def journey_svg(page: Data, labels_path: Path, language: str) -> Markup:
     """The SVG for a journey page's data (see app.pages.builders.journey_page);
     `labels_path`: the base map's labels in the page's language."""
@@ -190,6 +210,7 @@ def journey_svg(page: Data, labels_path: Path, language: str) -> Markup:
         if place["approximate"]:
             out.append(_area(place, frame))
     symbols, boxes = _symbols(page, places, frame)
+    boxes += _leg_label_boxes(page, places, frame, language)
     out += base_labels(
         labels_path,
         language,
