@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Citation, Hazard, Journey, Place, Source
-from app.seeding.areas import load_country_shapes
+from app.seeding.areas import country_shapes
 
 pytestmark = pytest.mark.database
 
@@ -97,7 +97,7 @@ def test_a_country_outline_is_the_natural_earth_shape_the_seeder_uses(app, ed):
         provenance_note="The source names only the country.",
     )
     assert ed.post("/edit/places/new", form).status_code == 303
-    shapes = load_country_shapes(Path(app.config["NATURAL_EARTH_PATH"]))
+    shapes = country_shapes(Path(app.config["NATURAL_EARTH_PATH"]))
     assert json.loads(place(app, "somewhere-in-laos").area_geojson or "") == shapes["418"]
     # The edit form shows the same country chosen again.
     page = text_of(ed.get("/edit/places/somewhere-in-laos"))

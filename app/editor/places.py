@@ -24,7 +24,7 @@ from ..extensions import db
 from ..geocoding import lookup
 from ..models import PRECISIONS, PROVENANCES, DiscrepancySubject, Hazard, Leg, Place
 from ..reader import select_language
-from ..seeding.areas import line_geometry, load_country_shapes
+from ..seeding.areas import country_shapes, line_geometry
 from ..transactions import locked
 from ..vocabulary import PLACE_KIND_LABELS, PRECISION_LABELS
 from .blueprint import bp
@@ -43,7 +43,7 @@ AREAS = {
 
 @lru_cache(maxsize=2)
 def _shapes(path: str) -> dict[str, dict[str, Any]]:
-    return load_country_shapes(Path(path))
+    return country_shapes(Path(path))
 
 
 @lru_cache(maxsize=2)

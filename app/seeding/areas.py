@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -53,7 +54,8 @@ def _rounded(geometry: Any) -> dict[str, Any]:
 
     def rnd(value: Any) -> Any:
         if isinstance(value, float):
-            return round(value, 4)
+            # About 110 m: far finer than 1:50m outlines simplified to 0.02 degrees.
+            return round(value, 3)
         if isinstance(value, list | tuple):
             return [rnd(v) for v in value]
         return value
@@ -124,3 +126,31 @@ def union_label_point(geometry: dict[str, Any]) -> list[float]:
     inner = area.buffer(-_UNION_LABEL_INSET)
     point = nearest_points(inner if not inner.is_empty else area, centre)[0]
     return [round(point.y, 3), round(point.x, 3)]
+
+
+# The clipped region's edges (scripts/clip_natural_earth.py REGION): a country cut by one
+# of them is drawn from the world-wide 1:110m outlines instead.
+_REGION = (85.0, -2.0, 150.0, 56.0)
+
+
+@functools.cache
+def regional_country_areas() -> dict[str, dict[str, Any]]:
+    """Country outlines from the 1:50m countries, simplified as derived areas are, for
+    the countries wholly inside the clipped region (their coasts then meet the 1:10m
+    base map; the 1:110m outlines spilled into the sea)."""
+
+    west, south, east, north = _REGION
+    out = {}
+    for code, feature in load_geodata_countries().items():
+        minx, miny, maxx, maxy = shape(feature["geometry"]).bounds
+        if minx > west and miny > south and maxx < east and maxy < north:
+            out[code] = union_area([feature])
+    return out
+
+
+def country_shapes(path: Path) -> dict[str, dict[str, Any]]:
+    """Country outlines by ISO 3166-1 numeric code, for a place drawn as its country:
+    1:50m within the atlas's region (`regional_country_areas`), 1:110m elsewhere."""
+    shapes = load_country_shapes(path)
+    shapes.update(regional_country_areas())
+    return shapes

@@ -40,8 +40,8 @@ from ..models import (
 from ..transactions import write_transaction
 from .areas import (
     border_band,
+    country_shapes,
     line_geometry,
-    load_country_shapes,
     load_geodata_countries,
     union_area,
 )
@@ -188,7 +188,7 @@ class _Resolver:
                         )
                         shapes = {}
                     else:
-                        shapes = load_country_shapes(self.natural_earth)
+                        shapes = country_shapes(self.natural_earth)
                 geometry = shapes.get(str(value))
                 if geometry is None and self.natural_earth.is_file():
                     self.problems.append(f"{where}: no Natural Earth country with id {value!r}")
