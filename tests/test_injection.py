@@ -1073,7 +1073,7 @@ def check_map(inert: Inert, atlas: Atlas, journey: str, data: dict[str, Any]) ->
         if box:
             page.mouse.move(box["x"] + 3, box["y"] + 3)
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=2)
-    page.evaluate("() => window.atlasMaps[0].map.closePopup()")
+    page.evaluate("() => { window.atlasMaps[0].map.closePopup(); }")
     inert.check(f"the map of {journey}")
     return len(shown)
 
