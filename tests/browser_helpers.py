@@ -171,6 +171,8 @@ def open_popup(page: Any, key: str) -> Any:
 
 def settled_popup(page: Any) -> Any:
     expect(page.locator(".leaflet-popup")).to_have_count(1)
+    # A popup pans the map into view (autoPan): a click during the pan lands elsewhere.
+    page.wait_for_function(MAP_STILL)
     return page.locator(POPUP)
 
 
