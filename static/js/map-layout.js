@@ -13,24 +13,19 @@
 
   // ---------------------------------------------------------------- controls
 
-  // The rectangle each corner's controls take, in container pixels.
+  // The rectangle each corner's controls take together, in container pixels.
   function cornerBoxes(map) {
-    var frame = map.getContainer().getBoundingClientRect();
     var boxes = {};
-    CORNERS.forEach(function (name) {
-      var corner = map._controlCorners && map._controlCorners[name];
-      if (!corner) return;
-      var box = null;
-      Array.prototype.forEach.call(corner.children, function (el) {
-        var r = el.getBoundingClientRect();
-        if (!r.width || !r.height) return;
-        box = box || { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
-        box.left = Math.min(box.left, r.left - frame.left);
-        box.top = Math.min(box.top, r.top - frame.top);
-        box.right = Math.max(box.right, r.right - frame.left);
-        box.bottom = Math.max(box.bottom, r.bottom - frame.top);
-      });
-      if (box) boxes[name] = box;
+    controlBoxes(map).forEach(function (control) {
+      var box = boxes[control.name], r = control.box;
+      if (!box) {
+        boxes[control.name] = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+        return;
+      }
+      box.left = Math.min(box.left, r.left);
+      box.top = Math.min(box.top, r.top);
+      box.right = Math.max(box.right, r.right);
+      box.bottom = Math.max(box.bottom, r.bottom);
     });
     return boxes;
   }
